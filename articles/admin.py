@@ -1,0 +1,119 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.html import format_html
+
+from . import richtext
+from .models import Article, ArticleAuthor, Editor, Masthead, Section
+
+
+def thumbnail(image_field, alt: str = ""):
+    if not image_field:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="80" height="45" style="object-fit:cover;border-radius:3px">',
+        image_field.url,
+        alt,
+    )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "nav_position", "show_in_nav"]
+    list_editable = ["nav_position", "show_in_nav"]
+    list_filter = ["show_in_nav"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Editor)
+class EditorAdmin(admin.ModelAdmin):
+    list_display = ["photo_thumbnail", "name", "job_title", "is_editor_in_chief", "user"]
+    list_display_links = ["photo_thumbnail", "name"]
+    list_filter = ["is_editor_in_chief"]
+    search_fields = ["name", "job_title", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+
+    @admin.display(description="الصورة")
+    def photo_thumbnail(self, editor):
+        return thumbnail(editor.photo, editor.name)
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ["editor"]
+    extra = 1
+    min_num = 1
+    validate_min = True
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    inlines = [ArticleAuthorInline]
+    list_display = [
+        "lead_thumbnail",
+        "headline",
+        "status",
+        "section",
+        "byline",
+        "published_at",
+        "updated_at",
+    ]
+    list_display_links = ["lead_thumbnail", "headline"]
+    list_filter = ["status", "section", "published_at", "authors"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "kicker", "dek", "body", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
+        (
+            "الصورة الرئيسية",
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                ]
+            },
+        ),
+        ("النشر", {"fields": ["section", "status", "published_at"]}),
+        ("معلومات", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = richtext.body_editor_widget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("editor"))
+            )
+        )
+
+    @admin.display(description="الصورة")
+    def lead_thumbnail(self, article):
+        return thumbnail(article.lead_image, article.lead_image_alt)
+
+    @admin.display(description="الكتّاب")
+    def byline(self, article):
+        return "، ".join(editor.name for editor in article.ordered_authors())
+
+
+@admin.register(Masthead)
+class MastheadAdmin(admin.ModelAdmin):
+    list_display = ["site_name", "chief_role_label", "tagline"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Masthead.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

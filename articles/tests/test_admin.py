@@ -1,0 +1,129 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from articles.models import Article, Editor, Masthead
+
+from .factories import ArticleFactory, EditorFactory, jpeg_upload
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:articles_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.django_db
+def test_every_admin_changelist_and_form_loads(staff_client, published_article):
+    """Django ignores misspelled admin options silently; loading each page catches them."""
+    objects = {
+        Article: published_article,
+        Editor: published_article.authors.first(),
+        type(published_article.section): published_article.section,
+        Masthead: Masthead.load(),
+    }
+    for model in admin.site._registry:
+        if model._meta.app_label != "articles":
+            continue
+        assert staff_client.get(admin_url(model, "changelist")).status_code == 200, model
+        obj = objects[model]
+        assert staff_client.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+        expected_add = 403 if model is Masthead else 200  # the masthead row exists already
+        assert staff_client.get(admin_url(model, "add")).status_code == expected_add, model
+
+
+@pytest.mark.django_db
+def test_admin_is_arabic_and_right_to_left(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert 'lang="ar"' in html
+    assert 'dir="rtl"' in html
+
+
+@pytest.mark.django_db
+def test_article_changelist_shows_thumbnail_status_section_and_authors(
+    staff_client, section, masthead
+):
+    author = EditorFactory(name="منى السيد")
+    ArticleFactory(section=section, authors=[author], headline="خبر القائمة")
+    html = staff_client.get(admin_url(Article, "changelist")).content.decode()
+    for text in ["خبر القائمة", "منشور", section.name, "منى السيد"]:
+        assert text in html
+
+
+@pytest.mark.django_db
+def test_editor_adds_and_publishes_an_article_with_photo_and_two_authors(
+    staff_client, section, masthead
+):
+    first, second = EditorFactory(name="أحمد"), EditorFactory(name="سارة")
+    response = staff_client.post(
+        admin_url(Article, "add"),
+        {
+            "headline": "خبر جديد من لوحة التحرير",
+            "slug": "خبر-جديد-من-لوحة-التحرير",
+            "kicker": "عاجل",
+            "dek": "ملخص",
+            "body": "<p>متن <strong>مهم</strong></p><script>alert(1)</script>",
+            "lead_image": jpeg_upload(),
+            "lead_image_alt": "صورة من موقع الحدث",
+            "lead_image_caption": "من موقع الحدث",
+            "lead_image_credit": "تصوير الصحيفة",
+            "section": section.pk,
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-editor": second.pk,
+            "bylines-0-position": "0",
+            "bylines-1-editor": first.pk,
+            "bylines-1-position": "1",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    article = Article.objects.get()
+    assert article.ordered_authors() == [second, first]
+    assert article.lead_image.name.startswith("articles/")
+    assert "<script" not in article.body
+    reader = staff_client.get(article.get_absolute_url())
+    assert reader.status_code == 200
+    assert "خبر جديد من لوحة التحرير" in reader.content.decode()
+
+
+@pytest.mark.django_db
+def test_second_editor_in_chief_gets_a_form_message_not_an_error_page(staff_client, chief):
+    response = staff_client.post(
+        admin_url(Editor, "add"),
+        {"name": "رئيس آخر", "slug": "رئيس-آخر", "job_title": "", "is_editor_in_chief": "on"},
+    )
+    assert response.status_code == 200
+    assert "يوجد رئيس تحرير بالفعل" in response.content.decode()
+    assert "رئيس آخر" in response.content.decode()  # the typed name stays in the form
+    assert Editor.objects.filter(is_editor_in_chief=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_article_form_uses_ckeditor_with_arabic_rtl_config(staff_client):
+    html = staff_client.get(admin_url(Article, "add")).content.decode()
+    assert "ckeditor" in html
+    assert "&quot;contentsLangDirection&quot;: &quot;rtl&quot;" in html
+    assert "&quot;language&quot;: &quot;ar&quot;" in html
+
+
+@pytest.mark.django_db
+def test_change_form_links_to_the_article_on_the_site(staff_client, published_article):
+    html = staff_client.get(admin_url(Article, "change", published_article.pk)).content.decode()
+    assert "مشاهدة على الموقع" in html
+
+
+@pytest.mark.django_db
+def test_ckeditor_image_upload_is_refused_to_anonymous_visitors(client, media_in_tmp):
+    response = client.post(reverse("ckeditor_upload"), {"upload": jpeg_upload()})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert not media_in_tmp.exists() or not any(media_in_tmp.rglob("*.jpg"))
+
+
+@pytest.mark.django_db
+def test_masthead_is_a_single_row_that_cannot_be_added_twice_or_deleted(staff_client, masthead):
+    assert staff_client.get(admin_url(Masthead, "add")).status_code == 403
+    assert staff_client.get(admin_url(Masthead, "delete", masthead.pk)).status_code == 403

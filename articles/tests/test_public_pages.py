@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from .factories import ArticleFactory, EditorFactory
+
+CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
+
+
+def header_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<header") : html.index("</header>")]
+
+
+@pytest.fixture
+def public_urls(published_article):
+    editor = published_article.authors.first()
+    return [
+        reverse("articles:home"),
+        published_article.section.get_absolute_url(),
+        published_article.get_absolute_url(),
+        editor.get_absolute_url(),
+    ]
+
+
+def test_every_public_page_is_rtl_arabic_with_the_chief_credit_in_its_header(client, public_urls):
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="ar" dir="rtl">' in response.content.decode()
+        assert CREDIT in header_of(response), url
+
+
+def test_header_credit_follows_the_data_not_the_template(client, published_article, chief):
+    chief.name = "رئيسة جديدة"
+    chief.save()
+    assert "رئيس مجلسي الإدارة والتحرير: رئيسة جديدة" in header_of(client.get("/"))
+
+
+def test_header_lists_sections_shown_in_navigation_only(client, published_article, section):
+    hidden = type(section).objects.create(name="قسم مخفي", show_in_nav=False)
+    header = header_of(client.get("/"))
+    assert section.name in header
+    assert hidden.name not in header
+
+
+def test_article_page_shows_kicker_headline_dek_byline_and_arabic_date(client, section, masthead):
+    author = EditorFactory(name="سارة عبد الحميد")
+    article = ArticleFactory(
+        section=section,
+        kicker="في بروكسل",
+        headline="الناتو وباكستان",
+        dek="خطة عمل للعام المقبل",
+        authors=[author],
+        published_at=timezone.now().replace(month=11, day=25) - timedelta(days=365),
+    )
+    response = client.get(article.get_absolute_url())
+    for text in ["في بروكسل", "الناتو وباكستان", "خطة عمل للعام المقبل", "نوفمبر"]:
+        assert text in response.content.decode()
+    assert f'href="{author.get_absolute_url()}"' in response.content.decode()
+
+
+def test_draft_is_404_for_readers_and_never_listed(client, draft_article, published_article):
+    assert client.get(draft_article.get_absolute_url()).status_code == 404
+    editor = draft_article.authors.first()
+    for url in ["/", draft_article.section.get_absolute_url(), editor.get_absolute_url()]:
+        assert draft_article.headline not in client.get(url).content.decode(), url
+
+
+def test_story_scheduled_for_later_stays_hidden_until_its_minute(client, section, masthead):
+    article = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.headline not in client.get("/").content.decode()
+
+
+def test_wrong_slug_redirects_permanently_to_the_canonical_address(client, published_article):
+    url = reverse("articles:article", kwargs={"pk": published_article.pk, "slug": "قديم"})
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == published_article.get_absolute_url()
+
+
+def test_home_has_lead_latest_and_a_block_per_section(client, section, masthead):
+    older = ArticleFactory(section=section, published_at=timezone.now() - timedelta(days=1))
+    lead = ArticleFactory(section=section)
+    html = client.get("/").content.decode()
+    assert 'aria-label="الخبر الرئيسي"' in html
+    assert html.index(lead.headline) < html.index(older.headline)
+    assert f'id="section-{section.pk}"' in html
+
+
+def test_section_page_paginates(client, section, masthead, settings):
+    settings.NEWSROOM_SECTION_PAGE_SIZE = 2
+    ArticleFactory.create_batch(3, section=section)
+    first = client.get(section.get_absolute_url())
+    second = client.get(section.get_absolute_url() + "?page=2")
+    assert len(first.context["articles"]) == 2
+    assert len(second.context["articles"]) == 1
+    assert "صفحة 1 من 2" in first.content.decode()
+
+
+def test_unknown_address_gets_the_arabic_404_page(client, masthead):
+    response = client.get("/لا-يوجد/")
+    assert response.status_code == 404
+    assert "الصفحة غير موجودة" in response.content.decode()
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_server_error_gets_the_arabic_500_page(db, settings):
+    settings.ROOT_URLCONF = "articles.tests.urls_failing"
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    assert "حدث خطأ غير متوقع" in response.content.decode()

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = "غرفة الأخبار"
+admin.site.site_title = "غرفة الأخبار"
+admin.site.index_title = "إدارة المحتوى"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # The embedded run serves uploads itself; production leaves this to object storage or the
+    # web server in front (SERVE_MEDIA=0).
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
