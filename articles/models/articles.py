@@ -5,6 +5,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import caching
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body
 
@@ -20,6 +21,10 @@ class ArticleQuerySet(models.QuerySet):
         decided when the page is asked for, so no scheduler has to flip anything.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def awaiting_publication(self):
+        """Stories that will become public by themselves when their minute comes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
         """Everything a card needs (section, ordered bylines) in a fixed number of queries."""
@@ -133,12 +138,34 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    @classmethod
+    def is_public_state(cls, *, status, published_at) -> bool:
+        """The same rule as `ArticleQuerySet.published()`, for one row already in memory."""
+        return (
+            status == cls.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+
+    @classmethod
+    def is_awaiting_state(cls, *, status, published_at) -> bool:
+        """The same rule as `ArticleQuerySet.awaiting_publication()`, for one row in memory."""
+        return (
+            status == cls.Status.PUBLISHED
+            and published_at is not None
+            and published_at > timezone.now()
+        )
+
     @property
     def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+        return self.is_public_state(status=self.status, published_at=self.published_at)
+
+    def cache_dependencies(self, also_sections=()) -> set[str]:
+        """The cached pages that show this article (see articles/caching.py)."""
+        return caching.article_dependencies(
+            article_id=self.pk,
+            section_ids={self.section_id, *also_sections},
+            editor_ids=self.bylines.values_list("editor_id", flat=True),
         )
 
     @property

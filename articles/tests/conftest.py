@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from .factories import ArticleFactory, EditorFactory, MastheadFactory, SectionFactory
 
@@ -8,6 +9,20 @@ def media_in_tmp(settings, tmp_path):
     """Uploads go to a throwaway folder, so tests can see exactly which files remain."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign people in often; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages, as after a deploy."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
