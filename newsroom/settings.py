@@ -7,8 +7,10 @@ local disk), so `make run` needs nothing but Python. `.env.example` lists them a
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,6 +20,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -40,12 +47,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ckeditor",
-    "ckeditor_uploader",
+    "csp",
     "articles",
+    # Last, as its documentation asks: deletes an image's old file (and, through
+    # articles/images.py, its renditions) once a replacement or deletion is committed.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,32 +133,9 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 
 LOGIN_URL = "admin:login"
 
-# Rich text: CKEditor 4 through django-ckeditor, configured for Arabic news copy.
-CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_IMAGE_BACKEND = "pillow"
-CKEDITOR_ALLOW_NONIMAGE_FILES = False
-CKEDITOR_BROWSE_SHOW_DIRS = False
-CKEDITOR_CONFIGS = {
-    "default": {
-        "language": "ar",
-        "contentsLangDirection": "rtl",
-        "height": 420,
-        "width": "100%",
-        "toolbar": "Newsroom",
-        "toolbar_Newsroom": [
-            ["Format", "Bold", "Italic"],
-            ["NumberedList", "BulletedList", "Blockquote"],
-            ["Link", "Unlink"],
-            ["Image", "Table"],
-            ["PasteFromWord", "RemoveFormat"],
-            ["Undo", "Redo"],
-            ["Source", "Maximize"],
-        ],
-        "format_tags": "p;h2;h3;h4",
-        "removePlugins": "exportpdf",
-        "extraPlugins": "",
-    },
-}
+# Rich text: CKEditor 4 through django-ckeditor. Its configuration for Arabic news copy
+# (toolbar, plugins, content filter, upload address) lives in articles/richtext.py, the only
+# module that knows which editor the admin uses.
 SILENCED_SYSTEM_CHECKS = [
     # CKEditor 4 is no longer patched upstream; every body is sanitized on the server
     # (articles/sanitize.py) whatever the browser sends. See README, "Security".
@@ -169,3 +158,62 @@ LOGGING = {
 
 # Newsroom's own knobs.
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
+
+# Uploaded images (articles/images.py): bigger files or more pixels are refused with a message.
+# The pixel limit is checked from the header, before decoding: it stops decompression bombs.
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", "50000000"))
+
+# Embeds (iframes) allowed in article bodies: host plus path prefix, HTTPS only. Anything else
+# is removed by articles/sanitize.py, and the Content-Security-Policy frames only these hosts.
+NEWSROOM_EMBED_SOURCES = env_list(
+    "NEWSROOM_EMBED_SOURCES",
+    "www.youtube-nocookie.com/embed/,www.youtube.com/embed/,player.vimeo.com/video/",
+)
+_EMBED_ORIGINS = sorted({f"https://{source.split('/', 1)[0]}" for source in NEWSROOM_EMBED_SOURCES})
+
+# Security headers. SecurityMiddleware sends nosniff, the referrer policy and COOP;
+# XFrameOptionsMiddleware sends X-Frame-Options; django-permissions-policy the
+# Permissions-Policy; django-csp the Content-Security-Policy below: scripts and styles from our
+# own origin only (no inline code), frames only from the embed allowlist, nobody may frame us.
+# The one page that shows CKEditor 4 loosens it as little as the editor needs
+# (articles/richtext.py, `editor_page_policy`); see README, "Security".
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Uploads served from another host (object storage, a CDN) need that origin allowed.
+_MEDIA_ORIGIN = [origin] if (origin := origin_of(MEDIA_URL)) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, *_MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "frame-src": _EMBED_ORIGINS or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self", *_EMBED_ORIGINS],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *_EMBED_ORIGINS],
+    "fullscreen": ["self", *_EMBED_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *_EMBED_ORIGINS],
+    "usb": [],
+}
