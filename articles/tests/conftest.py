@@ -10,6 +10,12 @@ def media_in_tmp(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Signing staff in is not what these tests measure; the real hasher costs ~1 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def chief(db):
     return EditorFactory(name="محمد الباز", job_title="رئيس التحرير", is_editor_in_chief=True)
