@@ -12,11 +12,15 @@ a few widths, each in WebP and JPEG, turned upright from their EXIF orientation 
 all metadata (no GPS leaves the building). Pages only compute their URLs, so a page costs no
 query and no file access per image. When an original is replaced or deleted, django-cleanup
 removes it after the commit and `_remove_renditions_with_original` removes its renditions.
+
+Why not django-imagekit or easy-thumbnails: imagekit decodes the original once per rendition
+(six times here) and never deletes what it made; easy-thumbnails keeps a database row per
+thumbnail, a query per image on public pages. Decoding once with Pillow and naming files
+predictably is the small part neither library does the way a news site needs.
 """
 
 import contextlib
 import io
-import logging
 import os
 import posixpath
 import warnings
@@ -34,8 +38,6 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_cleanup.signals import cleanup_pre_delete
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-logger = logging.getLogger(__name__)
 
 # Pillow format name -> the extensions an upload of that kind may carry.
 ALLOWED_FORMATS = {
