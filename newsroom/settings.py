@@ -187,6 +187,7 @@ _MEDIA_ORIGIN = [origin] if (origin := origin_of(MEDIA_URL)) else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
+        # The nonce appears only on a response that uses it: the editor upload's callback.
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, *_MEDIA_ORIGIN],

@@ -1,5 +1,8 @@
 """Every image path accepts real photos only, says why in Arabic, and leaves nothing behind."""
 
+import io
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -92,9 +95,6 @@ def test_decompression_bomb_is_refused_from_its_header_without_decoding(monkeypa
 
 
 def _noise_png(width, height) -> bytes:
-    import io
-    import os
-
     buffer = io.BytesIO()
     Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(buffer, "PNG")
     return buffer.getvalue()
