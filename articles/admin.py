@@ -1,19 +1,25 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 
 from . import richtext
 from .models import Article, ArticleAuthor, Editor, Masthead, Section
 
 
-def thumbnail(image_field, alt: str = ""):
-    if not image_field:
+def thumbnail(picture, alt: str = ""):
+    """The smallest rendition, not the original: a list of fifty stories stays light."""
+    if picture is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" width="80" height="45" style="object-fit:cover;border-radius:3px">',
-        image_field.url,
+        '<img src="{}" alt="{}" width="80" height="45" class="newsroom-thumbnail">',
+        picture.thumbnail_src,
         alt,
     )
+
+
+class ThumbnailStyle:
+    css = {"all": ["articles/admin.css"]}
 
 
 @admin.register(Section)
@@ -34,10 +40,11 @@ class EditorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
+    Media = ThumbnailStyle
 
     @admin.display(description="الصورة")
     def photo_thumbnail(self, editor):
-        return thumbnail(editor.photo, editor.name)
+        return thumbnail(editor.portrait, editor.name)
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -68,6 +75,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     readonly_fields = ["created_at", "updated_at"]
+    Media = ThumbnailStyle
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
         (
@@ -85,6 +93,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ("معلومات", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
+    @method_decorator(richtext.editor_page_policy)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = richtext.body_editor_widget()
@@ -101,7 +113,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="الصورة")
     def lead_thumbnail(self, article):
-        return thumbnail(article.lead_image, article.lead_image_alt)
+        return thumbnail(article.lead_picture, article.lead_image_alt)
 
     @admin.display(description="الكتّاب")
     def byline(self, article):

@@ -7,4 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "التحرير"
 
     def ready(self):
-        from . import invalidation  # noqa: F401  (connects the cache purge receivers)
+        from . import (
+            images,
+            invalidation,  # noqa: F401  (connects the cache purge receivers)
+        )
+
+        images.configure_pillow()

@@ -1,27 +1,176 @@
-"""Server-side cleaning of rich text: whatever the browser sends, readers get safe HTML."""
+"""Server-side cleaning of rich text: whatever the browser sends, readers get safe HTML.
+
+`Article.save()` calls `clean_body()` on every save path (admin, importer, shell, any API), so
+this allowlist is the paper's real defence; the editor's own filter (articles/richtext.py)
+only keeps editors from writing what would be removed here.
+
+Allowed: paragraphs, headings h2-h4, emphasis, links (http, https, mailto, tel; each gets
+rel="noopener noreferrer"), lists, block quotes, figures with captions, images served from our
+own media, simple tables, and embeds (iframes) from `NEWSROOM_EMBED_SOURCES` only, sandboxed.
+Everything else goes: scripts and styles with their content, event handlers, style attributes,
+classes (except the editor's figure marker), forms, objects, data:/javascript: URLs, srcdoc.
+"""
+
+import posixpath
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import nh3
+from django.conf import settings
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "a",
     "ul", "ol", "li", "blockquote", "figure", "figcaption", "img",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "hr",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "hr",
+    "iframe",
 }  # fmt: skip
+# What every embed carries, whatever it arrived with: scripts for the player, but no
+# top-level navigation, no forms, no downloads, no access to our pages.
+EMBED_ATTRIBUTES = {
+    "sandbox": "allow-scripts allow-same-origin allow-popups allow-presentation",
+    "loading": "lazy",
+    "referrerpolicy": "strict-origin-when-cross-origin",
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "iframe": {"src", "width", "height", "title", "allowfullscreen", *EMBED_ATTRIBUTES},
     "*": {"dir", "lang"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_CLASSES = {"figure": {"image"}}  # CKEditor's captioned image (image2)
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Removed with everything inside them, not just unwrapped.
+CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "template", "object", "embed", "svg", "math"}
+
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+
+
+def _normalized_url(value: str) -> str:
+    """The URL as a browser reads it: tabs and newlines dropped, controls trimmed."""
+    for character in "\t\n\r":
+        value = value.replace(character, "")
+    return value.strip(_C0_AND_SPACE)
+
+
+def _normalized_path(path: str) -> str:
+    path = unquote(path).replace("\\", "/")
+    return posixpath.normpath(path) if path else "/"
+
+
+def is_own_media_url(value: str) -> bool:
+    """An image the paper serves itself: under MEDIA_URL, written in full or as its path."""
+    media = urlsplit(settings.MEDIA_URL)
+    source = urlsplit(_normalized_url(value))
+    if source.scheme or source.netloc:
+        if not media.netloc or (source.scheme, source.netloc) != (media.scheme, media.netloc):
+            return False
+    elif media.netloc or not source.path.startswith("/"):
+        return False  # a page-relative path resolves against the article's address, not media
+    media_path = "/" + media.path.strip("/") + "/"
+    path = _normalized_path(source.path)
+    return path.startswith(media_path) and not path.startswith("//")
+
+
+def is_allowed_embed(value: str) -> bool:
+    """An HTTPS address under one of `NEWSROOM_EMBED_SOURCES` (host + path prefix)."""
+    source = urlsplit(_normalized_url(value))
+    if source.scheme != "https" or not source.hostname or source.username or source.password:
+        return False
+    try:
+        if source.port not in (None, 443):
+            return False
+    except ValueError:
+        return False
+    address = f"{source.hostname}{_normalized_path(source.path)}"
+    return any(
+        address.startswith(allowed.rstrip("/") + "/") for allowed in settings.NEWSROOM_EMBED_SOURCES
+    )
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if is_own_media_url(value) else None
+    if tag == "iframe":
+        if attribute == "src":
+            return value if is_allowed_embed(value) else None
+        if attribute in EMBED_ATTRIBUTES:
+            return EMBED_ATTRIBUTES[attribute]
+    return value
+
+
+def _nh3(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        allowed_classes=ALLOWED_CLASSES,
+        strip_comments=True,
+    )
+
+
+class _TidyMedia(HTMLParser):
+    """A pass over nh3's (well-formed) output that nh3 cannot do itself: drop images and
+    embeds whose source was refused, drop embed fallback content, and give every embed the
+    same sandbox. Its output goes through nh3 again, so a mistake here cannot open a hole."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+        self.inside_embed = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.set_cdata_mode("iframe")  # its content is raw text; skip it whole
+            self.inside_embed = True
+            values = dict(attrs)
+            if values.get("src"):
+                kept = [(k, v) for k, v in attrs if k not in EMBED_ATTRIBUTES]
+                kept += list(EMBED_ATTRIBUTES.items())
+                rendered = "".join(
+                    f' {k}="{escape(v or "", quote=True)}"' if v is not None else f" {k}"
+                    for k, v in kept
+                )
+                self.parts.append(f"<iframe{rendered}></iframe>")
+            return
+        if tag == "img" and not dict(attrs).get("src"):
+            return
+        self.parts.append(self.get_starttag_text())
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "iframe":
+            self.inside_embed = False
+            self.clear_cdata_mode()
+            return
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.inside_embed:
+            self.parts.append(data)
+
+    def handle_entityref(self, name):
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.parts.append(f"&#{name};")
+
+
+def _tidy_media(html: str) -> str:
+    if "<img" not in html and "<iframe" not in html:
+        return html
+    parser = _TidyMedia()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def clean_body(html: str) -> str:
-    return nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
+    return _nh3(_tidy_media(_nh3(html or "")))

@@ -8,8 +8,10 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +22,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -64,13 +71,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ckeditor",
-    "ckeditor_uploader",
     "axes",
+    "csp",
     "articles",
+    # Last, as its documentation asks: deletes an image's old file (and, through
+    # articles/images.py, its renditions) once a replacement or deletion is committed.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -178,32 +190,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 
-# Rich text: CKEditor 4 through django-ckeditor, configured for Arabic news copy.
-CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_IMAGE_BACKEND = "pillow"
-CKEDITOR_ALLOW_NONIMAGE_FILES = False
-CKEDITOR_BROWSE_SHOW_DIRS = False
-CKEDITOR_CONFIGS = {
-    "default": {
-        "language": "ar",
-        "contentsLangDirection": "rtl",
-        "height": 420,
-        "width": "100%",
-        "toolbar": "Newsroom",
-        "toolbar_Newsroom": [
-            ["Format", "Bold", "Italic"],
-            ["NumberedList", "BulletedList", "Blockquote"],
-            ["Link", "Unlink"],
-            ["Image", "Table"],
-            ["PasteFromWord", "RemoveFormat"],
-            ["Undo", "Redo"],
-            ["Source", "Maximize"],
-        ],
-        "format_tags": "p;h2;h3;h4",
-        "removePlugins": "exportpdf",
-        "extraPlugins": "",
-    },
-}
+# Rich text: CKEditor 4 through django-ckeditor. Its configuration for Arabic news copy
+# (toolbar, plugins, content filter, upload address) lives in articles/richtext.py, the only
+# module that knows which editor the admin uses.
 SILENCED_SYSTEM_CHECKS = [
     # CKEditor 4 is no longer patched upstream; every body is sanitized on the server
     # (articles/sanitize.py) whatever the browser sends. See README, "Security".
@@ -241,3 +230,63 @@ NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "2
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", "0"))
 NEWSROOM_CDN_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CDN_CACHE_SECONDS", "30"))
+
+# Uploaded images (articles/images.py): bigger files or more pixels are refused with a message.
+# The pixel limit is checked from the header, before decoding: it stops decompression bombs.
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", "50000000"))
+
+# Embeds (iframes) allowed in article bodies: host plus path prefix, HTTPS only. Anything else
+# is removed by articles/sanitize.py, and the Content-Security-Policy frames only these hosts.
+NEWSROOM_EMBED_SOURCES = env_list(
+    "NEWSROOM_EMBED_SOURCES",
+    "www.youtube-nocookie.com/embed/,www.youtube.com/embed/,player.vimeo.com/video/",
+)
+_EMBED_ORIGINS = sorted({f"https://{source.split('/', 1)[0]}" for source in NEWSROOM_EMBED_SOURCES})
+
+# Security headers. SecurityMiddleware sends nosniff, the referrer policy and COOP;
+# XFrameOptionsMiddleware sends X-Frame-Options; django-permissions-policy the
+# Permissions-Policy; django-csp the Content-Security-Policy below: scripts and styles from our
+# own origin only (no inline code), frames only from the embed allowlist, nobody may frame us.
+# The one page that shows CKEditor 4 loosens it as little as the editor needs
+# (articles/richtext.py, `editor_page_policy`); see README, "Security".
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Uploads served from another host (object storage, a CDN) need that origin allowed.
+_MEDIA_ORIGIN = [origin] if (origin := origin_of(MEDIA_URL)) else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # The nonce appears only on a response that uses it: the editor upload's callback.
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, *_MEDIA_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "frame-src": _EMBED_ORIGINS or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self", *_EMBED_ORIGINS],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *_EMBED_ORIGINS],
+    "fullscreen": ["self", *_EMBED_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *_EMBED_ORIGINS],
+    "usb": [],
+}

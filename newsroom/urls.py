@@ -3,13 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles import richtext
+
 admin.site.site_header = "غرفة الأخبار"
 admin.site.site_title = "غرفة الأخبار"
 admin.site.index_title = "إدارة المحتوى"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("ckeditor/", include(richtext.urlpatterns)),
     path("", include("articles.urls")),
 ]
 

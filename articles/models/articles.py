@@ -4,8 +4,9 @@ from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from articles import caching
+from articles import caching, images
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body
 
@@ -68,7 +69,18 @@ class Article(models.Model):
     )
     dek = models.TextField("الملخص", blank=True, help_text="سطران أو ثلاثة تحت العنوان.")
     body = models.TextField("المتن")
-    lead_image = models.ImageField("الصورة الرئيسية", upload_to="articles/%Y/%m/", blank=True)
+    lead_image = images.NewsImageField(
+        "الصورة الرئيسية",
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text="JPEG أو PNG أو WebP أو GIF. تُنشأ منها نسخ بمقاسات الموقع تلقائيًا.",
+    )
+    # Filled by Django from the file (upright, after EXIF orientation): pages size the
+    # renditions from these without opening a file.
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_caption = models.CharField("تعليق الصورة", max_length=300, blank=True)
     lead_image_credit = models.CharField("مصدر الصورة", max_length=150, blank=True)
     lead_image_alt = models.CharField(
@@ -121,6 +133,7 @@ class Article(models.Model):
         self.body = clean_body(self.body)
         self._stamp_publication_time()
         super().save(*args, **kwargs)
+        images.renditions_generate_on_commit(field_file=self.lead_image, rendition_set=images.LEAD)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug or "-"})
@@ -172,6 +185,16 @@ class Article(models.Model):
     def was_updated_after_publication(self) -> bool:
         return bool(
             self.published_at and (self.updated_at - self.published_at).total_seconds() > 60
+        )
+
+    @cached_property
+    def lead_picture(self) -> images.Picture | None:
+        """The lead image's renditions for `templates/includes/picture.html`."""
+        return images.picture(
+            self.lead_image,
+            images.LEAD,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
         )
 
     def ordered_authors(self) -> list[Editor]:

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from articles import images
 from articles.arabic import arabic_slugify
 
 
@@ -15,7 +17,12 @@ class Editor(models.Model):
         "المسمى الوظيفي", max_length=150, blank=True, help_text="مثل «رئيس التحرير» أو «محرر»."
     )
     bio = models.TextField("نبذة", blank=True)
-    photo = models.ImageField("الصورة", upload_to="editors/%Y/", blank=True)
+    photo = images.NewsImageField(
+        "الصورة",
+        upload_to="editors/%Y/",
+        blank=True,
+        help_text="JPEG أو PNG أو WebP أو GIF. تُقص مربعة للعرض.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="حساب الدخول",
@@ -52,6 +59,12 @@ class Editor(models.Model):
         if not self.slug:
             self.slug = arabic_slugify(self.name, max_length=150)
         super().save(*args, **kwargs)
+        images.renditions_generate_on_commit(field_file=self.photo, rendition_set=images.PORTRAIT)
 
     def get_absolute_url(self):
         return reverse("articles:editor", kwargs={"slug": self.slug})
+
+    @cached_property
+    def portrait(self) -> images.Picture | None:
+        """The photo's square renditions for `templates/includes/picture.html`."""
+        return images.picture(self.photo, images.PORTRAIT)

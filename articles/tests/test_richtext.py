@@ -1,0 +1,180 @@
+"""The rich-text editor: Arabic news configuration, and the image upload it posts to."""
+
+import html
+import io
+import json
+import re
+from urllib.parse import unquote
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from PIL import ExifTags, Image
+
+from articles import richtext, sanitize
+
+from . import crafted_images as crafted
+from .test_image_uploads import REFUSALS
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "a-ckeditor-csrf-token-1234"
+
+
+def upload(client, file, *, query="?responseType=json", token=TOKEN, cookie=TOKEN):
+    if cookie:
+        client.cookies["ckCsrfToken"] = cookie
+    data = {"upload": file}
+    if token:
+        data["ckCsrfToken"] = token
+    return client.post(reverse("ckeditor_upload") + query, data)
+
+
+def stored_image(media, url) -> Image.Image:
+    name = url.removeprefix("/media/")
+    return Image.open(io.BytesIO((media / name).read_bytes()))
+
+
+def test_staff_upload_answers_ckeditor_json_with_the_address(staff_client, media_in_tmp):
+    response = upload(staff_client, crafted.jpeg("نهر النيل.jpg"))
+    answer = response.json()
+    assert response.status_code == 200
+    assert answer["uploaded"] == 1
+    assert answer["url"].startswith("/media/uploads/")
+    assert answer["fileName"].endswith(".jpg")
+    assert crafted.files_in(media_in_tmp) == [unquote(answer["url"]).removeprefix("/media/")]
+
+
+def test_uploaded_photo_is_stored_upright_without_gps_or_other_metadata(staff_client, media_in_tmp):
+    answer = upload(staff_client, crafted.camera_jpeg()).json()
+    image = stored_image(media_in_tmp, answer["url"])
+    assert image.size == (40, 60)
+    exif = image.getexif()
+    assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+    assert ExifTags.Base.Orientation not in exif
+    assert not {"exif", "xmp", "comment"} & set(image.info)
+    raw = (media_in_tmp / answer["url"].removeprefix("/media/")).read_bytes()
+    assert b"GPSLatitude" not in raw and b"NewsroomPhone" not in raw
+
+
+def test_wide_upload_is_narrowed_to_the_column(staff_client, media_in_tmp):
+    answer = upload(staff_client, crafted.png(size=(3200, 800))).json()
+    image = stored_image(media_in_tmp, answer["url"])
+    assert (image.format, image.size) == ("PNG", (1600, 400))
+
+
+def test_animated_gif_is_kept_as_uploaded(staff_client, media_in_tmp):
+    frames = [Image.new("RGB", (20, 20), color) for color in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    answer = upload(staff_client, crafted.upload("a.gif", buffer.getvalue(), "image/gif")).json()
+    assert stored_image(media_in_tmp, answer["url"]).n_frames == 3
+
+
+@pytest.mark.parametrize(("make", "message"), REFUSALS)
+def test_refused_upload_answers_ckeditor_error_in_arabic_and_stores_nothing(
+    staff_client, media_in_tmp, make, message
+):
+    response = upload(staff_client, make())
+    answer = response.json()
+    assert response.status_code == 200  # CKEditor reads the message only from a 200 answer
+    assert answer["uploaded"] == 0
+    assert message in answer["error"]["message"]
+    assert crafted.files_in(media_in_tmp) == []
+
+
+def test_form_upload_gets_a_callback_script_allowed_by_its_nonce(staff_client, media_in_tmp):
+    response = upload(staff_client, crafted.jpeg(), query="?CKEditorFuncNum=7")
+    body = response.content.decode()
+    nonce = re.search(r'<script nonce="([^"]+)">', body).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    url = crafted.files_in(media_in_tmp)[0]
+    assert f'callFunction(7, "/media/{url}", "")' in body
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+def test_form_upload_refusal_carries_the_message_safely_escaped(staff_client, media_in_tmp):
+    evil = crafted.upload("</script><script>alert(1)</script>.jpg", crafted.SVG_WITH_SCRIPT)
+    response = upload(staff_client, evil, query="?CKEditorFuncNum=3")
+    body = response.content.decode()
+    assert body.count("<script") == 1 and body.count("</script>") == 1
+    assert "ليس صورة" in json.loads(re.search(r'"", ("[^"]*")\);', body).group(1))
+    assert crafted.files_in(media_in_tmp) == []
+
+
+def test_function_number_must_be_a_number(staff_client):
+    response = upload(staff_client, crafted.jpeg(), query="?CKEditorFuncNum=alert(1)")
+    assert response.json()["uploaded"] == 1  # treated as a JSON upload, never echoed
+
+
+@pytest.mark.parametrize(
+    ("token", "cookie"), [(None, TOKEN), (TOKEN, None), ("forged-token", TOKEN), ("", "")]
+)
+def test_upload_without_ckeditors_matching_token_is_refused(
+    staff_client, media_in_tmp, token, cookie
+):
+    response = upload(staff_client, crafted.jpeg(), token=token, cookie=cookie)
+    assert response.status_code == 403
+    assert "أعد تحميل الصفحة" in html.unescape(response.content.decode("unicode_escape"))
+    assert crafted.files_in(media_in_tmp) == []
+
+
+def test_signed_in_non_staff_user_cannot_upload(client, django_user_model, media_in_tmp):
+    client.force_login(django_user_model.objects.create_user("reader", password="x-123456789"))
+    response = upload(client, crafted.jpeg())
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert crafted.files_in(media_in_tmp) == []
+
+
+def test_upload_address_accepts_posts_only(staff_client):
+    assert staff_client.get(reverse("ckeditor_upload")).status_code == 405
+
+
+def test_no_server_file_browser_is_exposed():
+    with pytest.raises(NoReverseMatch):
+        reverse("ckeditor_browse")
+
+
+# --- Configuration ------------------------------------------------------------------------
+
+
+def editor_config(staff_client) -> dict:
+    page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
+    return json.loads(html.unescape(re.search(r'data-config="([^"]+)"', page).group(1)))
+
+
+def test_editor_is_arabic_right_to_left_with_a_news_toolbar(staff_client):
+    config = editor_config(staff_client)
+    assert config["language"] == "ar"
+    assert config["contentsLangDirection"] == "rtl"
+    assert config["format_tags"] == "p;h2;h3;h4"
+    buttons = {button for group in config["toolbar_Newsroom"] for button in group}
+    assert {
+        "Format", "Bold", "Italic", "Link", "NumberedList", "BulletedList", "Blockquote",
+        "Image", "Table", "Iframe", "PasteFromWord",
+    } <= buttons  # fmt: skip
+    for markup_the_sanitizer_strips in [
+        "Font", "FontSize", "TextColor", "BGColor", "JustifyLeft", "JustifyCenter",
+        "JustifyRight", "Styles", "Flash", "Smiley", "Form", "CreateDiv",
+    ]:  # fmt: skip
+        assert markup_the_sanitizer_strips not in buttons
+
+
+def test_editor_uploads_to_the_checked_address_and_has_no_file_browser(staff_client):
+    config = editor_config(staff_client)
+    upload_url = reverse("ckeditor_upload")
+    assert config["filebrowserUploadUrl"] == upload_url
+    assert config["uploadUrl"].startswith(upload_url)
+    assert "filebrowserBrowseUrl" not in config
+    assert {"image2", "uploadimage", "iframe"} <= set(config["extraPlugins"].split(","))
+
+
+def test_editor_content_filter_allows_exactly_the_sanitizers_tags():
+    rules = [rule.strip() for rule in richtext.ALLOWED_CONTENT.split(";")]
+    tags = {tag for rule in rules for tag in re.split(r"[\[({]", rule)[0].split()}
+    assert tags == sanitize.ALLOWED_TAGS
+
+
+def test_editor_embeds_get_the_attributes_the_sanitizer_forces():
+    assert richtext.CONFIG["iframe_attributes"] == sanitize.EMBED_ATTRIBUTES
