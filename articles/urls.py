@@ -9,4 +9,5 @@ urlpatterns = [
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import search
 from .models import Article, Editor, Section
 
 HOME_LATEST_COUNT = 9
@@ -69,3 +71,28 @@ class EditorView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
+
+
+class SearchView(TemplateView):
+    """Arabic-aware search: a query nobody can search gets a friendly page, never an error."""
+
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")
+        context["search_query"] = query[: search.MAX_QUERY_LENGTH * 2]
+        try:
+            terms = search.parse_query(query)
+        except search.SearchQueryError as error:
+            context["search_error"] = str(error)
+            return context
+        paginator = Paginator(search.search_article_ids(terms), settings.NEWSROOM_SEARCH_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            hits=search.search_hits(list(page.object_list), terms),
+        )
+        return context

@@ -169,3 +169,6 @@ LOGGING = {
 
 # Newsroom's own knobs.
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
+# Search: how many ranked results a query may return at most, and how many a page shows.
+NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "500"))
+NEWSROOM_SEARCH_PAGE_SIZE = int(os.environ.get("NEWSROOM_SEARCH_PAGE_SIZE", "10"))

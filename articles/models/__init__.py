@@ -3,6 +3,15 @@
 from .articles import Article, ArticleAuthor, ArticleQuerySet
 from .editors import Editor
 from .masthead import Masthead
+from .search import SearchDocument
 from .sections import Section
 
-__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Editor", "Masthead", "Section"]
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleQuerySet",
+    "Editor",
+    "Masthead",
+    "SearchDocument",
+    "Section",
+]
