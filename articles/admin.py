@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 
 from . import richtext
-from .models import Article, ArticleAuthor, Editor, Masthead, Section
+from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
+from .tagging import TagAutocompleteWidget
 
 
 def thumbnail(image_field, alt: str = ""):
@@ -81,13 +82,15 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("النشر", {"fields": ["section", "status", "published_at"]}),
+        ("النشر", {"fields": ["section", "tags", "status", "published_at"]}),
         ("معلومات", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = richtext.body_editor_widget()
+        elif db_field.name == "tags":
+            kwargs["widget"] = TagAutocompleteWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
@@ -106,6 +109,23 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="الكتّاب")
     def byline(self, article):
         return "، ".join(editor.name for editor in article.ordered_authors())
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Also the source of the tag suggestions in the article form (admin autocomplete)."""
+
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description="عدد الأخبار", ordering="article_count")
+    def article_count(self, tag):
+        return tag.article_count
 
 
 @admin.register(Masthead)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
+    path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]

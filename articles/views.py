@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search
-from .models import Article, Editor, Section
+from .models import Article, Editor, Section, Tag
+from .related import related_articles
 
 HOME_LATEST_COUNT = 9
 HOME_STORIES_PER_SECTION = 4
@@ -59,6 +60,13 @@ class ArticleView(DetailView):
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tags=list(self.object.tags.all()),
+            related_articles=related_articles(self.object),
+            **kwargs,
+        )
+
 
 class EditorView(ListView):
     template_name = "articles/editor.html"
@@ -71,6 +79,21 @@ class EditorView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
+
+
+class TagView(ListView):
+    template_name = "articles/tag.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_SECTION_PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().filter(tagged_items__tag=self.tag).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
 
 
 class SearchView(TemplateView):

@@ -172,3 +172,8 @@ NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "2
 # Search: how many ranked results a query may return at most, and how many a page shows.
 NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "500"))
 NEWSROOM_SEARCH_PAGE_SIZE = int(os.environ.get("NEWSROOM_SEARCH_PAGE_SIZE", "10"))
+
+# Tags (django-taggit, with the Tag model in articles): Arabic commas separate, slugs stay Arabic.
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False

@@ -5,6 +5,7 @@ from .editors import Editor
 from .masthead import Masthead
 from .search import SearchDocument
 from .sections import Section
+from .tags import Tag, TaggedArticle
 
 __all__ = [
     "Article",
@@ -14,4 +15,6 @@ __all__ = [
     "Masthead",
     "SearchDocument",
     "Section",
+    "Tag",
+    "TaggedArticle",
 ]

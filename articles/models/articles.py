@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from taggit.managers import TaggableManager
 
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body
@@ -77,6 +78,12 @@ class Article(models.Model):
     )
     authors = models.ManyToManyField(
         Editor, verbose_name="الكتّاب", through="ArticleAuthor", related_name="articles"
+    )
+    tags = TaggableManager(
+        verbose_name="الوسوم",
+        through="articles.TaggedArticle",
+        blank=True,
+        help_text="افصل بين الوسوم بفاصلة (، أو ,). اكتب أول حروف الوسم لتظهر الوسوم الموجودة.",
     )
     status = models.CharField(
         "الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

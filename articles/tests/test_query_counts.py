@@ -25,6 +25,7 @@ def test_public_page_query_count_does_not_grow_with_content(client, masthead, pa
     section = SectionFactory()
     editor = EditorFactory()
     article = ArticleFactory(section=section, authors=[editor])
+    ArticleFactory(section=section, authors=[editor])  # a neighbour, so lists are not empty
     url = {
         "home": reverse("articles:home"),
         "section": section.get_absolute_url(),
@@ -36,5 +37,5 @@ def test_public_page_query_count_does_not_grow_with_content(client, masthead, pa
     grow_the_paper(section, editor, count=12)
     large = queries_for(client, url)
 
-    assert large == small, f"{page}: {small} queries with 1 article, {large} with 37"
+    assert large == small, f"{page}: {small} queries with 2 articles, {large} with 38"
     assert small <= 9
