@@ -24,13 +24,16 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
         .order_by("-shared", "-content_object__published_at", "-content_object")
         .values_list("content_object", flat=True)[:limit]
     )
-    tag_rank = Case(
-        *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
-        default=Value(len(by_tags)),
-        output_field=IntegerField(),
-    )
+    ordering = ["-published_at", "-pk"]
+    if by_tags:
+        tag_rank = Case(
+            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
+            default=Value(len(by_tags)),
+            output_field=IntegerField(),
+        )
+        ordering.insert(0, tag_rank)
     return list(
         candidates.filter(Q(pk__in=by_tags) | Q(section_id=article.section_id))
         .for_listing()
-        .order_by(tag_rank, "-published_at", "-pk")[:limit]
+        .order_by(*ordering)[:limit]
     )
