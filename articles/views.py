@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import search
+from . import most_read, search
 from .models import Article, Editor, Section, Tag
 from .related import related_articles
 
@@ -27,6 +27,7 @@ class HomeView(TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             section_blocks=list(blocks.items()),
+            most_read=most_read.most_read_articles(),
         )
         return context
 
@@ -43,7 +44,11 @@ class SectionView(ListView):
         return self.section.articles.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section,
+            most_read=most_read.most_read_articles(section=self.section),
+            **kwargs,
+        )
 
 
 class ArticleView(DetailView):
@@ -58,6 +63,7 @@ class ArticleView(DetailView):
         # An old or mistyped slug still reaches the story, at its one canonical address.
         if self.kwargs["slug"] != self.object.slug:
             return redirect(self.object, permanent=True)
+        most_read.record_read(article=self.object, request=request)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):

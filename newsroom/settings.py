@@ -177,3 +177,5 @@ NEWSROOM_SEARCH_PAGE_SIZE = int(os.environ.get("NEWSROOM_SEARCH_PAGE_SIZE", "10"
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
+# Most read: views are counted in the cache and written to the database every N counted views.
+NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))

@@ -3,6 +3,7 @@
 from .articles import Article, ArticleAuthor, ArticleQuerySet
 from .editors import Editor
 from .masthead import Masthead
+from .readcounts import DailyReadCount
 from .search import SearchDocument
 from .sections import Section
 from .tags import Tag, TaggedArticle
@@ -11,6 +12,7 @@ __all__ = [
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
+    "DailyReadCount",
     "Editor",
     "Masthead",
     "SearchDocument",
