@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
+    path("feed/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
+    path("section/<str:slug>/rss/", feeds.SectionArticlesRss(), name="section_rss"),
+    path("section/<str:slug>/atom/", feeds.SectionArticlesAtom(), name="section_atom"),
+    path("editor/<str:slug>/rss/", feeds.EditorArticlesRss(), name="editor_rss"),
+    path("editor/<str:slug>/atom/", feeds.EditorArticlesAtom(), name="editor_atom"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]
