@@ -39,7 +39,7 @@ def photographed(section, masthead):
 def test_site_feed_is_arabic_with_summary_author_dates_and_image_enclosure(
     client, photographed, name
 ):
-    response, parsed = parse(client, reverse(name))
+    _, parsed = parse(client, reverse(name))
     assert parsed.version == ("rss20" if name.endswith("rss") else "atom10")
     assert parsed.feed.title == "الصحيفة — آخر الأخبار"
     assert parsed.feed.language == "ar"
