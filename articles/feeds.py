@@ -65,9 +65,10 @@ class LatestArticlesRss(Feed):
 
     def items(self, scope):
         items = list(
-            self.articles(scope).for_listing().prefetch_related("tags").order_by(
-                "-published_at", "-pk"
-            )[:FEED_SIZE]
+            self.articles(scope)
+            .for_listing()
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")[:FEED_SIZE]
         )
         for item in items:
             item.feed_base_url = scope.base_url

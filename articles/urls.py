@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -15,6 +17,20 @@ urlpatterns = [
     path("section/<str:slug>/atom/", feeds.SectionArticlesAtom(), name="section_atom"),
     path("editor/<str:slug>/rss/", feeds.EditorArticlesRss(), name="editor_rss"),
     path("editor/<str:slug>/atom/", feeds.EditorArticlesAtom(), name="editor_atom"),
+    path("sitemap-news.xml", views.NewsSitemapView.as_view(), name="news_sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]

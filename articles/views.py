@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import most_read, search
 from .models import Article, Editor, Section, Tag
 from .related import related_articles
+from .sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
 HOME_STORIES_PER_SECTION = 4
@@ -125,3 +128,28 @@ class SearchView(TemplateView):
             hits=search.search_hits(list(page.object_list), terms),
         )
         return context
+
+
+@method_decorator(x_robots_tag, name="dispatch")
+class NewsSitemapView(TemplateView):
+    """Google News sitemap: the last 48 hours, with the publication's name and language."""
+
+    template_name = "sitemaps/news.xml"
+    content_type = "application/xml"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            articles=news_articles(),
+            site_url=self.request.build_absolute_uri("/")[:-1],
+            **kwargs,
+        )
+
+
+class RobotsTxtView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site_url=self.request.build_absolute_uri("/")[:-1], **kwargs
+        )
