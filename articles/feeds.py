@@ -46,7 +46,8 @@ class LatestArticlesRss(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return FeedScope(
-            site_name=Masthead.load().site_name, base_url=request.build_absolute_uri("/")[:-1]
+            site_name=Masthead.for_request(request).site_name,
+            base_url=request.build_absolute_uri("/")[:-1],
         )
 
     def title(self, scope):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
+    path("n/<int:pk>/", views.ShortLinkView.as_view(), name="short_link"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
     path("feed/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
     path("feed/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),

@@ -3,10 +3,10 @@ from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from . import most_read, search
-from .models import Article, Editor, Section, Tag
+from . import most_read, previews, search
+from .models import Article, Editor, Masthead, Section, Tag
 from .related import related_articles
 from .sitemaps import news_articles
 
@@ -31,6 +31,9 @@ class HomeView(TemplateView):
             latest=latest[1:],
             section_blocks=list(blocks.items()),
             most_read=most_read.most_read_articles(),
+            website_json_ld=previews.website_json_ld(
+                request=self.request, masthead=Masthead.for_request(self.request)
+            ),
         )
         return context
 
@@ -70,11 +73,28 @@ class ArticleView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
+        tags = list(self.object.tags.all())
+        article_json_ld = previews.article_json_ld(
+            article=self.object,
+            tags=tags,
+            request=self.request,
+            masthead=Masthead.for_request(self.request),
+        )
         return super().get_context_data(
-            tags=list(self.object.tags.all()),
+            tags=tags,
             related_articles=related_articles(self.object),
+            article_json_ld=article_json_ld,
             **kwargs,
         )
+
+
+class ShortLinkView(RedirectView):
+    """/n/<id>/: a short address to share, answered with a 301 to the canonical one."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return get_object_or_404(Article.objects.published(), pk=kwargs["pk"]).get_absolute_url()
 
 
 class EditorView(ListView):

@@ -31,6 +31,13 @@ class Masthead(models.Model):
         masthead, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return masthead
 
+    @classmethod
+    def for_request(cls, request) -> "Masthead":
+        """The masthead, read once per request however many views and templates ask."""
+        if not hasattr(request, "_newsroom_masthead"):
+            request._newsroom_masthead = cls.load()
+        return request._newsroom_masthead
+
     def credit_line(self, editor_in_chief) -> str:
         """«رئيس مجلسي الإدارة والتحرير: محمد الباز», or nothing when no chief is named."""
         if editor_in_chief is None:
