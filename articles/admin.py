@@ -131,6 +131,10 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Masthead)
 class MastheadAdmin(admin.ModelAdmin):
     list_display = ["site_name", "chief_role_label", "tagline"]
+    fieldsets = [
+        (None, {"fields": ["site_name", "tagline", "chief_role_label"]}),
+        ("التواريخ", {"fields": ["show_hijri_date", "use_arabic_indic_digits"]}),
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Masthead.objects.exists()

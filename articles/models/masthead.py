@@ -14,6 +14,16 @@ class Masthead(models.Model):
         default="رئيس مجلسي الإدارة والتحرير",
         help_text="تظهر قبل اسم رئيس التحرير في أعلى كل صفحة.",
     )
+    show_hijri_date = models.BooleanField(
+        "إظهار التاريخ الهجري",
+        default=False,
+        help_text="يظهر التاريخ الهجري بجانب الميلادي في الترويسة وفي صفحة الخبر.",
+    )
+    use_arabic_indic_digits = models.BooleanField(
+        "الأرقام الهندية (٠١٢٣)",
+        default=False,
+        help_text="تُكتب أرقام التواريخ على الموقع بالأرقام الهندية بدل 0123.",
+    )
 
     class Meta:
         verbose_name = "الترويسة"

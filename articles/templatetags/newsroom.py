@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.dates import newsroom_date, to_arabic_indic
+
 register = template.Library()
 
 # Inside <script> nothing may close the element or open a comment: escape <, > and &.
@@ -25,3 +27,26 @@ def json_ld(data: dict) -> str:
     """`data` as a schema.org <script type="application/ld+json"> element, safe to embed."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_SAFE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def site_date(context, value=None, format_string="j F Y", hijri=False) -> str:
+    """A date as the masthead settings ask: `{% site_date article.published_at "j F Y" %}`.
+
+    With `hijri=True` the Hijri date follows when the masthead shows it; digits are
+    Arabic-Indic when the masthead says so. Without a value, today.
+    """
+    masthead = context.get("masthead")
+    return newsroom_date(
+        value,
+        format_string,
+        with_hijri=bool(hijri and masthead and masthead.show_hijri_date),
+        arabic_indic=bool(masthead and masthead.use_arabic_indic_digits),
+    )
+
+
+@register.filter
+def site_digits(value, masthead) -> str:
+    """`{{ number|site_digits:masthead }}`: Arabic-Indic digits when the masthead says so."""
+    text = str(value)
+    return to_arabic_indic(text) if masthead and masthead.use_arabic_indic_digits else text

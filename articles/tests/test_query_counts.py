@@ -4,8 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.models import DailyReadCount
+
+from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 
 def queries_for(client, url) -> int:
@@ -39,3 +42,82 @@ def test_public_page_query_count_does_not_grow_with_content(client, masthead, pa
 
     assert large == small, f"{page}: {small} queries with 2 articles, {large} with 38"
     assert small <= 9
+
+
+def tagged_and_read(articles, tag):
+    """Give every article the tag and a day of reads, so tag, related and most-read lists fill."""
+    today = timezone.localdate()
+    for position, article in enumerate(articles, start=1):
+        article.tags.add(tag)
+        DailyReadCount.objects.create(article=article, day=today, count=position)
+
+
+NEW_PAGES = [
+    "tag",
+    "search",
+    "short_link",
+    "feed_rss",
+    "feed_atom",
+    "section_rss",
+    "section_atom",
+    "editor_rss",
+    "editor_atom",
+    "sitemap",
+    "sitemap_articles",
+    "sitemap_sections",
+    "sitemap_editors",
+    "news_sitemap",
+    "robots",
+    "home",
+    "section",
+    "article",
+]
+
+
+@pytest.mark.parametrize("page", NEW_PAGES)
+def test_pages_of_search_tags_feeds_and_sitemaps_cost_a_fixed_number_of_queries(
+    client, masthead, page
+):
+    section, editor = SectionFactory(), EditorFactory()
+    first = ArticleFactory(section=section, authors=[editor], lead_image=jpeg_upload())
+    second = ArticleFactory(section=section, authors=[editor])
+    tagged_and_read([first, second], "الناتو")
+    tag = first.tags.get()
+    url = {
+        "tag": tag.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=عنوان",
+        "short_link": reverse("articles:short_link", kwargs={"pk": first.pk}),
+        "feed_rss": reverse("articles:feed_rss"),
+        "feed_atom": reverse("articles:feed_atom"),
+        "section_rss": reverse("articles:section_rss", kwargs={"slug": section.slug}),
+        "section_atom": reverse("articles:section_atom", kwargs={"slug": section.slug}),
+        "editor_rss": reverse("articles:editor_rss", kwargs={"slug": editor.slug}),
+        "editor_atom": reverse("articles:editor_atom", kwargs={"slug": editor.slug}),
+        "sitemap": reverse("articles:sitemap"),
+        "sitemap_articles": reverse("articles:sitemap_section", kwargs={"section": "articles"}),
+        "sitemap_sections": reverse("articles:sitemap_section", kwargs={"section": "sections"}),
+        "sitemap_editors": reverse("articles:sitemap_section", kwargs={"section": "editors"}),
+        "news_sitemap": reverse("articles:news_sitemap"),
+        "robots": reverse("articles:robots"),
+        "home": reverse("articles:home"),
+        "section": section.get_absolute_url(),
+        "article": first.get_absolute_url(),
+    }[page]
+    expected_status = 301 if page == "short_link" else 200
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == expected_status
+        return len(captured)
+
+    small = count()
+    for other_section in [section, *SectionFactory.create_batch(2)]:
+        grown = ArticleFactory.create_batch(
+            12, section=other_section, authors=[editor, EditorFactory()], lead_image=jpeg_upload()
+        )
+        tagged_and_read(grown, "الناتو")
+        grown[0].tags.add("باكستان")
+    large = count()
+
+    assert large == small, f"{page}: {small} queries with 2 articles, {large} with 38"
+    assert small <= 10, f"{page}: {small} queries"
