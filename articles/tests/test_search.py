@@ -208,3 +208,11 @@ def test_each_database_uses_its_own_search_backend():
         "sqlite": search.SqliteSearchBackend,
     }
     assert isinstance(search.backend(), expected[connection.vendor])
+
+
+def test_the_seed_page_is_found_however_the_reader_spells_its_words(client):
+    call_command("load_demo", verbosity=0)
+    seed = "هيئة الأركان العسكرية للناتو تؤكد دعم التعاون العسكري المشترك مع باكستان"
+    for query in ["الاطلنطي", "باكستان", "الباكستانيين", "ناتو", "بروكسل ٢٠٢١"]:
+        assert seed in found(client, query), query
+    assert search.Article.objects.get(headline=seed).tags.filter(name="باكستان").exists()
