@@ -216,3 +216,26 @@ def test_the_seed_page_is_found_however_the_reader_spells_its_words(client):
     for query in ["الاطلنطي", "باكستان", "الباكستانيين", "ناتو", "بروكسل ٢٠٢١"]:
         assert seed in found(client, query), query
     assert search.Article.objects.get(headline=seed).tags.filter(name="باكستان").exists()
+
+
+def test_the_database_holds_a_weighted_index_of_every_saved_article(published_article):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_vector_gin'"
+            )
+            assert "USING gin (vector)" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT vector::text FROM articles_searchdocument WHERE article_id = %s",
+                [published_article.pk],
+            )
+            vector = cursor.fetchone()[0]
+            assert "'عنوان':1A" in vector and "'متن':" in vector and "C" in vector
+        else:
+            cursor.execute(
+                "SELECT headline, body FROM articles_search_fts WHERE rowid = %s",
+                [published_article.pk],
+            )
+            headline, body = cursor.fetchone()
+            # each word with the article is followed by its form without it
+            assert headline.startswith("عنوان الخبر خبر رقم") and body == "متن الخبر خبر"
