@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 
 from . import richtext
-from .models import Article, ArticleAuthor, Editor, Masthead, Section
+from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
+from .tagging import TagAutocompleteWidget
 
 
 def thumbnail(picture, alt: str = ""):
@@ -89,7 +90,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("النشر", {"fields": ["section", "status", "published_at"]}),
+        ("النشر", {"fields": ["section", "tags", "status", "published_at"]}),
         ("معلومات", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
 
@@ -100,6 +101,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = richtext.body_editor_widget()
+        elif db_field.name == "tags":
+            kwargs["widget"] = TagAutocompleteWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
@@ -120,9 +123,30 @@ class ArticleAdmin(admin.ModelAdmin):
         return "، ".join(editor.name for editor in article.ordered_authors())
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Also the source of the tag suggestions in the article form (admin autocomplete)."""
+
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description="عدد الأخبار", ordering="article_count")
+    def article_count(self, tag):
+        return tag.article_count
+
+
 @admin.register(Masthead)
 class MastheadAdmin(admin.ModelAdmin):
     list_display = ["site_name", "chief_role_label", "tagline"]
+    fieldsets = [
+        (None, {"fields": ["site_name", "tagline", "chief_role_label"]}),
+        ("التواريخ", {"fields": ["show_hijri_date", "use_arabic_indic_digits"]}),
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Masthead.objects.exists()

@@ -12,17 +12,20 @@ kept in the cache too; the first request after it bumps the released stories' na
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 SITE = "site"  # the header and footer every page shows: masthead, sections, staff
 HOME = "home"
 SITEMAPS = "sitemaps"
+MOST_READ = "most-read"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 NOTHING_SCHEDULED = "none"
 
@@ -43,14 +46,14 @@ def _generations(names: Iterable[str]) -> dict[str, float]:
     return {keys[key]: found.get(key, 0.0) for key in keys}
 
 
-def article_dependencies(*, article_id, section_ids=(), editor_ids=(), tag_slugs=()) -> set[str]:
+def article_dependencies(*, article_id, section_slugs=(), editor_slugs=(), tag_slugs=()) -> set:
     """The pages a public article appears on: its own, the lists that carry it, feeds, sitemaps."""
     return {
         HOME,
         SITEMAPS,
         f"article:{article_id}",
-        *(f"section:{section_id}" for section_id in section_ids if section_id),
-        *(f"editor:{editor_id}" for editor_id in editor_ids),
+        *(f"section:{slug}" for slug in section_slugs if slug),
+        *(f"editor:{slug}" for slug in editor_slugs),
         *(f"tag:{slug}" for slug in tag_slugs),
     }
 
@@ -84,13 +87,74 @@ def reader_may_share_cache(request) -> bool:
     return not (settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated)
 
 
-class CachedPageMixin:
-    """For public views: serve from the shared cache while nothing the page shows has changed.
+def serve_cached(
+    request, build: Callable[[], HttpResponse], names: Iterable[str], *, last_modified=None
+) -> HttpResponse:
+    """The response for a public page: from the shared cache while still valid, else built.
 
-    A view lists what its page was built from in `self.cache_names` (SITE is always there)
-    while it builds the page; this mixin stores, validates, and sets ETag, Last-Modified and
+    `names` are what the page is built from (SITE is always added); it may be a set that
+    `build` fills in as it loads things (see CachedPageMixin.depends_on).
+    """
+    if not reader_may_share_cache(request):
+        response = build()
+        patch_cache_control(response, private=True, no_cache=True, no_store=True)
+        return response
+
+    release_due_scheduled_stories()
+    key = "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    stored = cache.get(key)
+    if stored is not None:
+        built_from, response = stored
+        if _generations(built_from) == built_from:
+            return _for_shared_caches(response)
+
+    started = time.time()
+    response = build()
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    if response.status_code == 200 and not response.cookies:
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        modified = last_modified() if callable(last_modified) else last_modified
+        if modified:
+            response["Last-Modified"] = http_date(modified.timestamp())
+        built_from = _generations({SITE, *names})
+        # A change that landed while the page was being built: serve it, do not keep it.
+        if max(built_from.values(), default=0.0) <= started:
+            cache.set(key, (built_from, response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return _for_shared_caches(response)
+
+
+def _for_shared_caches(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
+        s_maxage=settings.NEWSROOM_CDN_CACHE_SECONDS,
+    )
+    return response
+
+
+def cached_page(*names: str):
+    """For function views (sitemaps): cache the page, built from these names."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return serve_cached(request, lambda: view(request, *args, **kwargs), names)
+
+        return wrapped
+
+    return decorator
+
+
+class CachedPageMixin:
+    """For public class-based views: serve from the shared cache while nothing shown changed.
+
+    While it builds the page a view calls `self.depends_on(...)` with what it loaded, and may set
+    `self.last_modified`; this mixin stores, validates, and sets ETag, Last-Modified and
     Cache-Control for browsers and the CDN. Conditional requests (304) are answered by Django's
-    ConditionalGetMiddleware from those validators.
+    ConditionalGetMiddleware from those validators. `served()` runs on every response, cached
+    or not (most-read counting).
     """
 
     last_modified = None
@@ -98,43 +162,30 @@ class CachedPageMixin:
     def depends_on(self, *names: str) -> None:
         self.cache_names.update(names)
 
+    def served(self, request, response) -> None:
+        """Called for every response, from the cache or freshly built."""
+
     def dispatch(self, request, *args, **kwargs):
-        self.cache_names = {SITE}
-        if not reader_may_share_cache(request):
-            response = super().dispatch(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_cache=True, no_store=True)
-            return response
-
-        release_due_scheduled_stories()
-        key = "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        stored = cache.get(key)
-        if stored is not None:
-            built_from, response = stored
-            if _generations(built_from) == built_from:
-                return self._for_shared_caches(response)
-
-        started = time.time()
-        response = super().dispatch(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200:
-            self._stamp_validators(response)
-            built_from = _generations(self.cache_names)
-            # A change that landed while the page was being built: serve it, do not keep it.
-            if max(built_from.values(), default=0.0) <= started:
-                cache.set(key, (built_from, response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
-        return self._for_shared_caches(response)
-
-    def _for_shared_caches(self, response):
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
-            s_maxage=settings.NEWSROOM_CDN_CACHE_SECONDS,
+        self.cache_names = set()
+        response = serve_cached(
+            request,
+            lambda: super(CachedPageMixin, self).dispatch(request, *args, **kwargs),
+            self.cache_names,
+            last_modified=lambda: self.last_modified,
         )
+        self.served(request, response)
         return response
 
-    def _stamp_validators(self, response) -> None:
-        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        if self.last_modified:
-            response["Last-Modified"] = http_date(self.last_modified.timestamp())
+
+class CachedFeedMixin:
+    """For syndication feeds: the same shared cache, built from `feed_cache_names(**kwargs)`."""
+
+    def feed_cache_names(self, **kwargs) -> list[str]:
+        return [HOME]
+
+    def __call__(self, request, *args, **kwargs):
+        return serve_cached(
+            request,
+            lambda: super(CachedFeedMixin, self).__call__(request, *args, **kwargs),
+            self.feed_cache_names(**kwargs),
+        )

@@ -3,7 +3,7 @@ from .models import Editor, Masthead, Section
 
 def masthead(request):
     """The header every public page shares: paper name, chief's credit, section navigation."""
-    masthead = Masthead.load()
+    masthead = Masthead.for_request(request)
     editor_in_chief = Editor.objects.filter(is_editor_in_chief=True).first()
     return {
         "masthead": masthead,

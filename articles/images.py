@@ -463,6 +463,7 @@ class Picture:
     width: int
     height: int
     thumbnail_src: str  # the smallest JPEG, for lists in the admin
+    share_src: str  # the largest JPEG, for link previews (Open Graph, JSON-LD) and feeds
 
 
 def picture(
@@ -495,6 +496,7 @@ def picture(
         width=largest.width,
         height=largest.height,
         thumbnail_src=storage.url(rendition_name(original, plan[0].label, "jpg")),
+        share_src=storage.url(rendition_name(original, largest.label, "jpg")),
     )
 
 

@@ -5,11 +5,11 @@ and bulk scripts that call save() all change what readers see, and none of them 
 purge. The pages themselves are described in `caching.py`.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from . import caching
-from .models import Article, ArticleAuthor, Editor, Masthead, Section
+from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
 
 
 @receiver(pre_save, sender=Article)
@@ -35,15 +35,14 @@ def purge_pages_showing_the_article(sender, instance, raw=False, **kwargs):
         caching.forget_schedule()
     if not any(Article.is_public_state(status=s, published_at=at) for s, at in states):
         return  # a draft, or a story still waiting for its minute: no reader page shows it
-    caching.bump(instance.cache_dependencies(also_sections=[before.get("section_id")]))
+    caching.bump(instance.cache_dependencies(also_section_ids=[before.get("section_id")]))
 
 
-@receiver(post_delete, sender=Article)
+@receiver(pre_delete, sender=Article)
 def purge_pages_of_a_deleted_article(sender, instance, **kwargs):
+    # Before the delete, while its bylines and tags can still be read.
     if instance.is_published:
-        caching.bump(
-            caching.article_dependencies(article_id=instance.pk, section_ids=[instance.section_id])
-        )
+        caching.bump(instance.cache_dependencies())
     if Article.is_awaiting_state(status=instance.status, published_at=instance.published_at):
         caching.forget_schedule()
 
@@ -55,7 +54,27 @@ def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
         return
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None and article.is_published:
-        caching.bump(article.cache_dependencies() | {f"editor:{instance.editor_id}"})
+        editor = Editor.objects.filter(pk=instance.editor_id).values_list("slug", flat=True)
+        caching.bump(article.cache_dependencies() | {f"editor:{slug}" for slug in editor})
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def purge_pages_showing_a_renamed_tag(sender, instance, created=False, raw=False, **kwargs):
+    """A new tag is on no page yet; a renamed or deleted one is on its page and its stories'."""
+    if not (raw or created):
+        caching.bump([f"tag:{instance.slug}"])
+
+
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
+def purge_pages_when_a_tag_changes(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.content_object_id).first()
+    if article is not None and article.is_published:
+        tag = Tag.objects.filter(pk=instance.tag_id).values_list("slug", flat=True)
+        caching.bump(article.cache_dependencies() | {f"tag:{slug}" for slug in tag})
 
 
 @receiver(post_save, sender=Editor)

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import caching, feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -8,5 +10,28 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
+    path("n/<int:pk>/", views.ShortLinkView.as_view(), name="short_link"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
+    path("feed/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
+    path("feed/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
+    path("section/<str:slug>/rss/", feeds.SectionArticlesRss(), name="section_rss"),
+    path("section/<str:slug>/atom/", feeds.SectionArticlesAtom(), name="section_atom"),
+    path("editor/<str:slug>/rss/", feeds.EditorArticlesRss(), name="editor_rss"),
+    path("editor/<str:slug>/atom/", feeds.EditorArticlesAtom(), name="editor_atom"),
+    path("sitemap-news.xml", views.NewsSitemapView.as_view(), name="news_sitemap"),
+    path(
+        "sitemap.xml",
+        caching.cached_page(caching.SITEMAPS)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        caching.cached_page(caching.SITEMAPS)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
+    path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

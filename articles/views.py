@@ -1,9 +1,15 @@
 from django.conf import settings
+from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from .caching import HOME, CachedPageMixin
-from .models import Article, Editor, Section
+from . import most_read, previews, search
+from .caching import HOME, MOST_READ, SITEMAPS, CachedPageMixin
+from .models import Article, Editor, Masthead, Section, Tag
+from .related import related_articles
+from .sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
 HOME_STORIES_PER_SECTION = 4
@@ -13,7 +19,7 @@ class HomeView(CachedPageMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        self.depends_on(HOME)
+        self.depends_on(HOME, MOST_READ)
         context = super().get_context_data(**kwargs)
         published = Article.objects.published().for_listing()
         latest = list(published[: HOME_LATEST_COUNT + 1])
@@ -26,6 +32,10 @@ class HomeView(CachedPageMixin, TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             section_blocks=list(blocks.items()),
+            most_read=most_read.most_read_articles(),
+            website_json_ld=previews.website_json_ld(
+                request=self.request, masthead=Masthead.for_request(self.request)
+            ),
         )
         return context
 
@@ -39,11 +49,15 @@ class SectionView(CachedPageMixin, ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        self.depends_on(f"section:{self.section.pk}")
+        self.depends_on(f"section:{self.section.slug}", MOST_READ)
         return self.section.articles.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section,
+            most_read=most_read.most_read_articles(section=self.section),
+            **kwargs,
+        )
 
 
 class ArticleView(CachedPageMixin, DetailView):
@@ -55,12 +69,46 @@ class ArticleView(CachedPageMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        self.depends_on(f"article:{self.object.pk}", f"section:{self.object.section_id}")
         self.last_modified = self.object.updated_at
         # An old or mistyped slug still reaches the story, at its one canonical address.
         if self.kwargs["slug"] != self.object.slug:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def served(self, request, response):
+        # Counted for cached and fresh pages alike, so the most-read list sees every reader.
+        if response.status_code == 200:
+            most_read.record_read(article_id=self.kwargs["pk"], request=request)
+
+    def get_context_data(self, **kwargs):
+        tags = list(self.object.tags.all())
+        # Related stories come from the same section and tags: their changes show here too.
+        self.depends_on(
+            f"article:{self.object.pk}",
+            f"section:{self.object.section.slug}",
+            *(f"tag:{tag.slug}" for tag in tags),
+        )
+        article_json_ld = previews.article_json_ld(
+            article=self.object,
+            tags=tags,
+            request=self.request,
+            masthead=Masthead.for_request(self.request),
+        )
+        return super().get_context_data(
+            tags=tags,
+            related_articles=related_articles(self.object),
+            article_json_ld=article_json_ld,
+            **kwargs,
+        )
+
+
+class ShortLinkView(RedirectView):
+    """/n/<id>/: a short address to share, answered with a 301 to the canonical one."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return get_object_or_404(Article.objects.published(), pk=kwargs["pk"]).get_absolute_url()
 
 
 class EditorView(CachedPageMixin, ListView):
@@ -70,8 +118,75 @@ class EditorView(CachedPageMixin, ListView):
 
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
-        self.depends_on(f"editor:{self.editor.pk}")
+        self.depends_on(f"editor:{self.editor.slug}")
         return Article.objects.published().filter(authors=self.editor).for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
+
+
+class TagView(CachedPageMixin, ListView):
+    template_name = "articles/tag.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_SECTION_PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.depends_on(f"tag:{self.tag.slug}")
+        return Article.objects.published().filter(tagged_items__tag=self.tag).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(TemplateView):
+    """Arabic-aware search: a query nobody can search gets a friendly page, never an error."""
+
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")
+        context["search_query"] = query[: search.MAX_QUERY_LENGTH * 2]
+        try:
+            terms = search.parse_query(query)
+        except search.SearchQueryError as error:
+            context["search_error"] = str(error)
+            return context
+        paginator = Paginator(search.search_article_ids(terms), settings.NEWSROOM_SEARCH_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            hits=search.search_hits(list(page.object_list), terms),
+        )
+        return context
+
+
+@method_decorator(x_robots_tag, name="dispatch")
+class NewsSitemapView(CachedPageMixin, TemplateView):
+    """Google News sitemap: the last 48 hours, with the publication's name and language."""
+
+    template_name = "sitemaps/news.xml"
+    content_type = "application/xml"
+
+    def get_context_data(self, **kwargs):
+        self.depends_on(SITEMAPS)
+        return super().get_context_data(
+            articles=news_articles(),
+            site_url=self.request.build_absolute_uri("/")[:-1],
+            **kwargs,
+        )
+
+
+class RobotsTxtView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site_url=self.request.build_absolute_uri("/")[:-1], **kwargs
+        )

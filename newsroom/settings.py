@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "ckeditor",
     "axes",
     "csp",
@@ -290,3 +291,13 @@ PERMISSIONS_POLICY = {
     "picture-in-picture": ["self", *_EMBED_ORIGINS],
     "usb": [],
 }
+# Search: how many ranked results a query may return at most, and how many a page shows.
+NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "500"))
+NEWSROOM_SEARCH_PAGE_SIZE = int(os.environ.get("NEWSROOM_SEARCH_PAGE_SIZE", "10"))
+
+# Tags (django-taggit, with the Tag model in articles): Arabic commas separate, slugs stay Arabic.
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
+# Most read: views are counted in the cache and written to the database every N counted views.
+NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))

@@ -3,6 +3,20 @@
 from .articles import Article, ArticleAuthor, ArticleQuerySet
 from .editors import Editor
 from .masthead import Masthead
+from .readcounts import DailyReadCount
+from .search import SearchDocument
 from .sections import Section
+from .tags import Tag, TaggedArticle
 
-__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Editor", "Masthead", "Section"]
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleQuerySet",
+    "DailyReadCount",
+    "Editor",
+    "Masthead",
+    "SearchDocument",
+    "Section",
+    "Tag",
+    "TaggedArticle",
+]

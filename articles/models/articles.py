@@ -5,6 +5,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from taggit.managers import TaggableManager
 
 from articles import caching, images
 from articles.arabic import arabic_slugify
@@ -95,6 +96,12 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Editor, verbose_name="الكتّاب", through="ArticleAuthor", related_name="articles"
     )
+    tags = TaggableManager(
+        verbose_name="الوسوم",
+        through="articles.TaggedArticle",
+        blank=True,
+        help_text="افصل بين الوسوم بفاصلة (، أو ,). اكتب أول حروف الوسم لتظهر الوسوم الموجودة.",
+    )
     status = models.CharField(
         "الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -173,12 +180,15 @@ class Article(models.Model):
     def is_published(self) -> bool:
         return self.is_public_state(status=self.status, published_at=self.published_at)
 
-    def cache_dependencies(self, also_sections=()) -> set[str]:
-        """The cached pages that show this article (see articles/caching.py)."""
+    def cache_dependencies(self, also_section_ids=()) -> set[str]:
+        """The cached pages that show this article (see articles/caching.py). Write path only."""
         return caching.article_dependencies(
             article_id=self.pk,
-            section_ids={self.section_id, *also_sections},
-            editor_ids=self.bylines.values_list("editor_id", flat=True),
+            section_slugs=Section.objects.filter(
+                pk__in={self.section_id, *also_section_ids} - {None}
+            ).values_list("slug", flat=True),
+            editor_slugs=self.bylines.values_list("editor__slug", flat=True),
+            tag_slugs=self.tags.values_list("slug", flat=True),
         )
 
     @property

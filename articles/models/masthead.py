@@ -14,6 +14,16 @@ class Masthead(models.Model):
         default="رئيس مجلسي الإدارة والتحرير",
         help_text="تظهر قبل اسم رئيس التحرير في أعلى كل صفحة.",
     )
+    show_hijri_date = models.BooleanField(
+        "إظهار التاريخ الهجري",
+        default=False,
+        help_text="يظهر التاريخ الهجري بجانب الميلادي في الترويسة وفي صفحة الخبر.",
+    )
+    use_arabic_indic_digits = models.BooleanField(
+        "الأرقام الهندية (٠١٢٣)",
+        default=False,
+        help_text="تُكتب أرقام التواريخ على الموقع بالأرقام الهندية بدل 0123.",
+    )
 
     class Meta:
         verbose_name = "الترويسة"
@@ -30,6 +40,13 @@ class Masthead(models.Model):
     def load(cls) -> "Masthead":
         masthead, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return masthead
+
+    @classmethod
+    def for_request(cls, request) -> "Masthead":
+        """The masthead, read once per request however many views and templates ask."""
+        if not hasattr(request, "_newsroom_masthead"):
+            request._newsroom_masthead = cls.load()
+        return request._newsroom_masthead
 
     def credit_line(self, editor_in_chief) -> str:
         """«رئيس مجلسي الإدارة والتحرير: محمد الباز», or nothing when no chief is named."""

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from articles.models import Article, Editor, Masthead
+from articles.models import Article, Editor, Masthead, Tag
 
 from .factories import ArticleFactory, EditorFactory, jpeg_upload
 
@@ -19,6 +19,7 @@ def test_every_admin_changelist_and_form_loads(staff_client, published_article):
         Editor: published_article.authors.first(),
         type(published_article.section): published_article.section,
         Masthead: Masthead.load(),
+        Tag: Tag.objects.create(name="الشرق الأوسط"),
     }
     for model in admin.site._registry:
         if model._meta.app_label != "articles":

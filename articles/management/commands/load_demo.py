@@ -70,6 +70,7 @@ class Command(BaseCommand):
                 dek=data.get("dek", ""),
                 published_at=now - timedelta(hours=data["hours_ago"]),
             )
+            article.tags.add(*data.get("tags", []))
             if image := data.get("image"):
                 article.lead_image_alt = image["alt"]
                 article.lead_image_credit = image["credit"]

@@ -1,0 +1,30 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from .articles import Article
+
+
+class SearchDocument(models.Model):
+    """The PostgreSQL full-text index of one article, kept current by `articles.search`.
+
+    On SQLite the index lives in the FTS5 table `articles_search_fts` instead (created by the
+    migration on SQLite only) and this table stays empty.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name="الخبر",
+    )
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = "فهرس البحث"
+        verbose_name_plural = "فهرس البحث"
+        indexes = [GinIndex(fields=["vector"], name="search_document_vector_gin")]
+
+    def __str__(self):
+        return f"فهرس: {self.article_id}"

@@ -1,0 +1,41 @@
+from django.db import models
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+from articles.arabic import arabic_slugify
+
+from .articles import Article
+
+
+class Tag(TagBase):
+    """A topic readers can follow across sections, with a readable Arabic slug."""
+
+    class Meta:
+        verbose_name = "وسم"
+        verbose_name_plural = "الوسوم"
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # taggit calls this for new tags (and again with i=1, 2… on a clash). Arabic letters
+        # stay, tatweel and bidi marks go, and a name with no letters still gets a slug.
+        slug = arabic_slugify(tag, max_length=90) or "وسم"
+        return slug if i is None else f"{slug}-{i}"
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items", verbose_name="الخبر"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_articles", verbose_name="الوسم"
+    )
+
+    class Meta:
+        verbose_name = "وسم الخبر"
+        verbose_name_plural = "وسوم الأخبار"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]

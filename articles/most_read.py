@@ -1,0 +1,157 @@
+"""Most-read lists, counted in the cache and written to the database in batches.
+
+A reader's view costs one or two cache operations, never a database write: `record_read`
+increments a counter per (day, article) in the cache and registers the pair once per day in a
+numbered slot. Every `NEWSROOM_READS_FLUSH_EVERY` counted views (or on
+`manage.py flush_read_counts`, e.g. from cron) `flush_read_counts` adds the counters to
+`DailyReadCount` rows and takes exactly what it wrote off the counters, so views counted during
+a flush are kept for the next one. Crawlers, link-preview bots and staff are not counted.
+
+With the local-memory cache each process keeps its own counters and flushes its own; they add
+up in the database. Counters not yet flushed when a process stops are lost, which a "most read"
+list can afford; a shared cache (Redis) keeps them across restarts.
+"""
+
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import caching
+from .models import Article, DailyReadCount, Section
+
+MOST_READ_COUNT = 5
+COUNTER_TIMEOUT = 3 * 24 * 3600  # long enough to survive a night without a flush
+FLUSH_LOCK_TIMEOUT = 60
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|whatsapp|"
+    r"telegram|feed|curl|wget|python-|httpclient|java/|go-http|headless|lighthouse|monitor|"
+    r"scrapy|okhttp|axios|node-fetch|libwww|bingpreview|google-inspectiontool",
+    re.IGNORECASE,
+)
+
+
+def is_countable_reader(request: HttpRequest) -> bool:
+    """A human reader on a page view: not a crawler, a link preview or the newsroom itself."""
+    if request.method != "GET":
+        return False
+    user_agent = request.headers.get("user-agent", "")
+    if not user_agent or BOT_USER_AGENT.search(user_agent):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_staff)
+
+
+def _count_key(day: date, article_id: int) -> str:
+    return f"reads:{day.isoformat()}:count:{article_id}"
+
+
+def _seen_key(day: date, article_id: int) -> str:
+    return f"reads:{day.isoformat()}:seen:{article_id}"
+
+
+def _slots_key(day: date) -> str:
+    return f"reads:{day.isoformat()}:slots"
+
+
+def _slot_key(day: date, number: int) -> str:
+    return f"reads:{day.isoformat()}:slot:{number}"
+
+
+PENDING_KEY = "reads:pending"
+MOST_READ_REFRESH_KEY = "reads:lists-refreshed"
+MOST_READ_REFRESH_SECONDS = 60
+LOCK_KEY = "reads:flush-lock"
+
+
+def _incr(key: str) -> int:
+    cache.add(key, 0, COUNTER_TIMEOUT)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, COUNTER_TIMEOUT)
+        return 1
+
+
+def record_read(*, article_id: int, request: HttpRequest) -> bool:
+    """Count one reader's view of a published article today, in the cache. True if counted."""
+    if not is_countable_reader(request):
+        return False
+    day = timezone.localdate()
+    _incr(_count_key(day, article_id))
+    if cache.add(_seen_key(day, article_id), True, COUNTER_TIMEOUT):
+        # First view of this article today: give it a numbered slot the flush will visit.
+        cache.set(_slot_key(day, _incr(_slots_key(day))), article_id, COUNTER_TIMEOUT)
+    if _incr(PENDING_KEY) >= settings.NEWSROOM_READS_FLUSH_EVERY:
+        flush_read_counts()
+    return True
+
+
+def _pending_counts(day: date) -> dict[int, int]:
+    slots = cache.get(_slots_key(day)) or 0
+    article_ids = cache.get_many([_slot_key(day, n) for n in range(1, slots + 1)]).values()
+    keys = {_count_key(day, article_id): article_id for article_id in article_ids}
+    return {keys[key]: count for key, count in cache.get_many(list(keys)).items() if count}
+
+
+def flush_read_counts(*, days: int = 2) -> int:
+    """Add the cached counters of the last `days` days to the database. Returns views written."""
+    if not cache.add(LOCK_KEY, True, FLUSH_LOCK_TIMEOUT):
+        return 0  # another flush is running; it will take these counts too
+    try:
+        cache.set(PENDING_KEY, 0, COUNTER_TIMEOUT)
+        today = timezone.localdate()
+        written = 0
+        for day in (today - timedelta(days=offset) for offset in range(days)):
+            counts = _pending_counts(day)
+            if counts:
+                written += _add_to_database(day, counts)
+                for article_id, count in counts.items():
+                    cache.decr(_count_key(day, article_id), count)
+        # Most-read lists on cached pages follow the counts, at most once a minute so a busy
+        # day does not rebuild the home page on every flush.
+        if written and cache.add(MOST_READ_REFRESH_KEY, True, MOST_READ_REFRESH_SECONDS):
+            caching.bump([caching.MOST_READ])
+        return written
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+@transaction.atomic
+def _add_to_database(day: date, counts: dict[int, int]) -> int:
+    existing_articles = set(Article.objects.filter(pk__in=counts).values_list("pk", flat=True))
+    counts = {pk: count for pk, count in counts.items() if pk in existing_articles}
+    rows = {
+        row.article_id: row
+        for row in DailyReadCount.objects.select_for_update().filter(day=day, article__in=counts)
+    }
+    for article_id, count in counts.items():
+        if article_id in rows:
+            DailyReadCount.objects.filter(pk=rows[article_id].pk).update(count=F("count") + count)
+    DailyReadCount.objects.bulk_create(
+        DailyReadCount(article_id=article_id, day=day, count=count)
+        for article_id, count in counts.items()
+        if article_id not in rows
+    )
+    return sum(counts.values())
+
+
+def most_read_articles(
+    *, day: date | None = None, section: Section | None = None, limit: int = MOST_READ_COUNT
+) -> list[Article]:
+    """The day's most-read published stories (site-wide or in one section), in one query."""
+    day = day or timezone.localdate()
+    stories = Article.objects.published().filter(read_counts__day=day)
+    if section is not None:
+        stories = stories.filter(section=section)
+    return list(
+        stories.select_related("section")
+        .annotate(reads=Sum("read_counts__count", filter=Q(read_counts__day=day)))
+        .order_by("-reads", "-published_at", "-pk")[:limit]
+    )

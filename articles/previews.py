@@ -1,0 +1,80 @@
+"""What a shared link, a search engine or an aggregator sees of a page: schema.org JSON-LD.
+
+The data are built here as plain dictionaries; templates render them with the `json_ld` tag
+(articles/templatetags/newsroom.py), which escapes them for a <script> element.
+"""
+
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+
+from .models import Article, Masthead, Tag
+
+LOGO_PATH = "articles/logo.png"
+LOGO_SIZE = (600, 60)  # Google's publisher-logo box
+
+
+def publisher(request: HttpRequest, masthead: Masthead) -> dict:
+    width, height = LOGO_SIZE
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": masthead.site_name,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO_PATH)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def article_json_ld(
+    *, article: Article, tags: list[Tag], request: HttpRequest, masthead: Masthead
+) -> dict:
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.dek or article.headline,
+        "inLanguage": "ar",
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "author": [
+            {
+                "@type": "Person",
+                "name": editor.name,
+                "url": request.build_absolute_uri(editor.get_absolute_url()),
+            }
+            for editor in article.ordered_authors()
+        ],
+        "publisher": publisher(request, masthead),
+        "articleSection": article.section.name,
+    }
+    if picture := article.lead_picture:
+        data["image"] = [request.build_absolute_uri(picture.share_src)]
+    if tags:
+        data["keywords"] = [tag.name for tag in tags]
+    return data
+
+
+def website_json_ld(*, request: HttpRequest, masthead: Masthead) -> dict:
+    """The home page: the paper as a WebSite readers can search from a results page."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": masthead.site_name,
+        "description": masthead.tagline,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "inLanguage": "ar",
+        "publisher": publisher(request, masthead),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": f"{search_url}?q={{search_term_string}}",
+            "query-input": "required name=search_term_string",
+        },
+    }

@@ -1,0 +1,52 @@
+"""Template helpers of the public site: absolute addresses, JSON-LD, and dates as the
+masthead settings ask (Hijri date beside the Gregorian one, Arabic-Indic digits)."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.dates import newsroom_date, to_arabic_indic
+
+register = template.Library()
+
+# Inside <script> nothing may close the element or open a comment: escape <, > and &.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """The full address of `path` on the host the reader used."""
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag
+def json_ld(data: dict) -> str:
+    """`data` as a schema.org <script type="application/ld+json"> element, safe to embed."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_SAFE)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def site_date(context, value=None, format_string="j F Y", hijri=False) -> str:
+    """A date as the masthead settings ask: `{% site_date article.published_at "j F Y" %}`.
+
+    With `hijri=True` the Hijri date follows when the masthead shows it; digits are
+    Arabic-Indic when the masthead says so. Without a value, today.
+    """
+    masthead = context.get("masthead")
+    return newsroom_date(
+        value,
+        format_string,
+        with_hijri=bool(hijri and masthead and masthead.show_hijri_date),
+        arabic_indic=bool(masthead and masthead.use_arabic_indic_digits),
+    )
+
+
+@register.filter
+def site_digits(value, masthead) -> str:
+    """`{{ number|site_digits:masthead }}`: Arabic-Indic digits when the masthead says so."""
+    text = str(value)
+    return to_arabic_indic(text) if masthead and masthead.use_arabic_indic_digits else text

@@ -1,0 +1,139 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import DailyReadCount
+from articles.most_read import flush_read_counts, most_read_articles
+
+from .factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def read(client, article, times=1, user_agent=BROWSER):
+    for _ in range(times):
+        assert client.get(article.get_absolute_url(), HTTP_USER_AGENT=user_agent).status_code == 200
+
+
+def test_a_page_view_is_counted_without_writing_to_the_database(client, published_article):
+    client.get(published_article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)  # warm up
+    with CaptureQueriesContext(connection) as captured:
+        read(client, published_article)
+    writes = [q["sql"] for q in captured if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert not DailyReadCount.objects.exists()
+    assert flush_read_counts() == 2
+    assert DailyReadCount.objects.get().count == 2
+
+
+def test_counts_are_flushed_in_batches_when_the_threshold_is_reached(
+    client, published_article, settings
+):
+    settings.NEWSROOM_READS_FLUSH_EVERY = 3
+    read(client, published_article, times=2)
+    assert not DailyReadCount.objects.exists()
+    read(client, published_article)
+    row = DailyReadCount.objects.get()
+    assert (row.article, row.day, row.count) == (published_article, timezone.localdate(), 3)
+    read(client, published_article, times=3)
+    row.refresh_from_db()
+    assert row.count == 6
+
+
+def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(client, published_article):
+    read(client, published_article, times=2)
+    flush_read_counts()
+    read(client, published_article)
+    flush_read_counts()
+    flush_read_counts()
+    assert DailyReadCount.objects.get().count == 3
+
+
+def test_flush_read_counts_command_writes_pending_counts(client, published_article):
+    read(client, published_article, times=4)
+    out = StringIO()
+    call_command("flush_read_counts", stdout=out)
+    assert DailyReadCount.objects.get().count == 4
+    assert "Flushed 4" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "Twitterbot/1.0",
+        "WhatsApp/2.23.20.0",
+        "python-requests/2.32.3",
+        "",
+    ],
+)
+def test_crawlers_and_link_previews_are_not_counted(client, published_article, user_agent):
+    read(client, published_article, times=2, user_agent=user_agent)
+    assert flush_read_counts() == 0
+
+
+def test_staff_reading_the_site_are_not_counted(staff_client, published_article):
+    read(staff_client, published_article, times=2)
+    assert flush_read_counts() == 0
+
+
+def test_most_read_ranks_the_days_stories_by_reads_per_site_and_per_section(client, masthead):
+    sport, economy = SectionFactory(name="رياضة"), SectionFactory(name="اقتصاد")
+    goal = ArticleFactory(section=sport, headline="هدف")
+    match = ArticleFactory(section=sport, headline="مباراة")
+    market = ArticleFactory(section=economy, headline="البورصة")
+    read(client, goal, times=1)
+    read(client, match, times=3)
+    read(client, market, times=2)
+    flush_read_counts()
+    assert most_read_articles() == [match, market, goal]
+    assert most_read_articles(section=sport) == [match, goal]
+    assert most_read_articles(day=timezone.localdate() - timedelta(days=1)) == []
+
+
+def test_most_read_never_lists_drafts_or_scheduled_stories(masthead):
+    section = SectionFactory()
+    shown = ArticleFactory(section=section)
+    draft = ArticleFactory(section=section, draft=True)
+    later = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=3))
+    today = timezone.localdate()
+    for article, count in [(shown, 1), (draft, 50), (later, 90)]:
+        DailyReadCount.objects.create(article=article, day=today, count=count)
+    assert most_read_articles() == [shown]
+    assert most_read_articles(section=section) == [shown]
+
+
+def test_home_and_section_pages_show_the_most_read_block(client, published_article):
+    read(client, published_article)
+    flush_read_counts()
+    for url in ["/", published_article.section.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        block = html[html.index('id="most-read-title"') :]
+        assert "الأكثر قراءة" in block
+        assert published_article.get_absolute_url() in block
+
+
+def test_flush_skips_articles_deleted_since_they_were_read(client, section, masthead):
+    gone, kept = ArticleFactory(section=section), ArticleFactory(section=section)
+    read(client, gone)
+    read(client, kept)
+    gone.delete()
+    assert flush_read_counts() == 1
+    assert DailyReadCount.objects.get().article == kept

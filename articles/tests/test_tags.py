@@ -1,0 +1,148 @@
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Tag
+from articles.related import related_articles
+from articles.tagging import parse_tags
+
+from .factories import ArticleFactory, EditorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_arabic_tag_gets_an_arabic_slug_never_an_empty_one():
+    tag = Tag.objects.create(name="الشرق الأوسط")
+    assert tag.slug == "الشرق-الأوسط"
+    assert unquote(tag.get_absolute_url()) == "/tag/الشرق-الأوسط/"
+    assert Tag.objects.create(name="\u200fكـــرة القدم").slug == "كرة-القدم"
+    assert Tag.objects.create(name="؟!").slug == "وسم"
+    assert Tag.objects.create(name="!!").slug == "وسم-1"
+
+
+def test_editors_separate_tags_with_arabic_or_latin_commas_and_spaces_stay_inside_a_tag():
+    assert parse_tags("الشرق الأوسط، باكستان,الناتو ، باكستان") == [
+        "الشرق الأوسط",
+        "الناتو",
+        "باكستان",
+    ]
+    assert parse_tags("") == []
+
+
+def test_editor_tags_an_article_in_the_admin_and_the_tags_are_created_with_arabic_slugs(
+    staff_client, section, masthead
+):
+    article = ArticleFactory(section=section)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = staff_client.get(url)
+    assert "data-tag-autocomplete" in form.content.decode()
+    assert "articles/admin/tag_autocomplete.js" in form.content.decode()
+    byline = article.bylines.get()
+    response = staff_client.post(
+        url,
+        {
+            "headline": article.headline,
+            "slug": article.slug,
+            "kicker": "",
+            "dek": article.dek,
+            "body": article.body,
+            "section": section.pk,
+            "tags": "الناتو، الشرق الأوسط",
+            "status": "published",
+            "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+            "published_at_1": article.published_at.strftime("%H:%M:%S"),
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "1",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-id": byline.pk,
+            "bylines-0-article": article.pk,
+            "bylines-0-editor": byline.editor_id,
+            "bylines-0-position": "0",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert sorted(article.tags.values_list("slug", flat=True)) == ["الشرق-الأوسط", "الناتو"]
+    reread = staff_client.get(url).content.decode()
+    assert "الشرق الأوسط، الناتو" in reread  # shown back as typed, ready to save unchanged
+
+
+def test_admin_suggests_existing_tags_as_the_editor_types(staff_client):
+    Tag.objects.create(name="باكستان")
+    Tag.objects.create(name="الهند")
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "باك", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["باكستان"]
+
+
+def test_tag_suggestions_are_refused_to_anonymous_visitors(client, db):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "ب", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert response.status_code == 302
+
+
+def test_tag_page_lists_only_published_stories_with_that_tag(client, section, masthead):
+    shown = ArticleFactory(section=section, headline="خبر موسوم منشور")
+    draft = ArticleFactory(section=section, headline="خبر موسوم مسودة", draft=True)
+    later = ArticleFactory(
+        section=section, headline="خبر موسوم مجدول", published_at=timezone.now() + timedelta(days=1)
+    )
+    untagged = ArticleFactory(section=section, headline="خبر بلا وسم")
+    for article in (shown, draft, later):
+        article.tags.add("الانتخابات")
+    response = client.get(Tag.objects.get().get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "الانتخابات" in html and shown.headline in html
+    for hidden in (draft, later, untagged):
+        assert hidden.headline not in html
+
+
+def test_unknown_tag_is_a_404(client, masthead):
+    assert client.get(reverse("articles:tag", kwargs={"slug": "لا-يوجد"})).status_code == 404
+
+
+def test_article_page_links_its_tags(client, published_article):
+    published_article.tags.add("باكستان")
+    html = client.get(published_article.get_absolute_url()).content.decode()
+    assert f'href="{Tag.objects.get().get_absolute_url()}" rel="tag">باكستان</a>' in html
+
+
+def test_related_stories_share_tags_first_most_shared_first_then_the_same_section(masthead):
+    section, elsewhere = SectionFactory(), SectionFactory()
+    article = ArticleFactory(section=section)
+    article.tags.add("الناتو", "باكستان")
+    two_tags = ArticleFactory(section=elsewhere, published_at=timezone.now() - timedelta(days=5))
+    two_tags.tags.add("الناتو", "باكستان")
+    one_tag = ArticleFactory(section=elsewhere)
+    one_tag.tags.add("الناتو")
+    same_section = ArticleFactory(section=section)
+    ArticleFactory(section=elsewhere)  # nothing in common
+    assert related_articles(article) == [two_tags, one_tag, same_section]
+
+
+def test_related_stories_never_include_drafts_scheduled_stories_or_the_article_itself(masthead):
+    section = SectionFactory()
+    article = ArticleFactory(section=section)
+    article.tags.add("الناتو")
+    draft = ArticleFactory(section=section, draft=True)
+    later = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=1))
+    for hidden in (draft, later):
+        hidden.tags.add("الناتو")
+    assert related_articles(article) == []
+
+
+def test_article_page_shows_related_stories(client, published_article):
+    other = ArticleFactory(section=published_article.section, authors=[EditorFactory()])
+    html = client.get(published_article.get_absolute_url()).content.decode()
+    assert "أخبار ذات صلة" in html
+    assert other.get_absolute_url() in html
+    assert Article.objects.count() == 2
