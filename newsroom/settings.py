@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ckeditor",
     "ckeditor_uploader",
+    "reversion",
     "articles",
 ]
 
@@ -169,3 +170,9 @@ LOGGING = {
 
 # Newsroom's own knobs.
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
+# The breaking-news strip on the home page shows breaking stories younger than this.
+NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))
+# A signed preview link for a draft works this long for someone without an account.
+NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS = int(
+    os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS", "48")
+)
