@@ -91,7 +91,7 @@ class ArticleAdminForm(forms.ModelForm):
         The row is locked (inside the admin's transaction) so two saves cannot both pass.
         """
         stored = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("updated_by__editor_profile")
             .get(pk=self.instance.pk)
         )
