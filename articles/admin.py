@@ -316,10 +316,8 @@ class ArticleAdmin(VersionAdmin):
         return entry
 
     def view_on_site(self, obj):
-        # Drafts have no public address yet: "view on site" opens the staff preview instead.
-        if obj.is_published:
-            return obj.get_absolute_url()
-        return reverse("articles:preview", kwargs={"pk": obj.pk})
+        # Only a story readers can see has a page on the site; the others get "معاينة".
+        return obj.get_absolute_url() if obj.is_published else None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -83,6 +83,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self._refuse_if_someone_saved_since_opened()
         self._plan_move(cleaned)
+        pinned_until = cleaned.get("pinned_until")
+        if cleaned.get("is_pinned") and pinned_until and pinned_until <= timezone.now():
+            self._error("pinned_until", "وقت انتهاء التثبيت يجب أن يكون في المستقبل.")
         return cleaned
 
     def _refuse_if_someone_saved_since_opened(self):

@@ -339,3 +339,20 @@ def test_every_role_can_open_the_admin_pages_it_needs(
 def test_open_change_form_token_is_the_articles_last_save(client_of, desk_editor, draft_article):
     token = open_change_form(client_of(desk_editor), draft_article)
     assert token == draft_article.updated_at.isoformat()
+
+
+def test_pinning_from_the_form_makes_it_the_only_lead_and_refuses_a_past_end(
+    client_of, desk_editor, section, masthead
+):
+    client = client_of(desk_editor)
+    earlier, story = (
+        ArticleFactory(section=section, is_pinned=True),
+        ArticleFactory(section=section),
+    )
+    past = timezone.now() - timedelta(hours=1)
+    response = save_article(client, story, is_pinned=True, pinned_until=past)
+    assert response.status_code == 200
+    assert "في المستقبل" in errors_of(response)
+    assert save_article(client, story, is_pinned=True).status_code == 302
+    assert list(Article.objects.filter(is_pinned=True)) == [story]
+    assert Article.objects.get(pk=earlier.pk).is_pinned is False

@@ -152,3 +152,17 @@ def test_a_version_of_another_article_cannot_be_restored_into_this_one(
 def test_recovering_deleted_articles_past_the_workflow_is_not_offered(client_of, chief_user):
     client = client_of(chief_user)
     assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 404
+
+
+def test_an_imported_article_starts_its_history_with_its_bylines(section):
+    from articles.importer import ParsedArticle, article_create_from_import
+
+    author = EditorFactory(name="محمد الباز")
+    article = article_create_from_import(
+        parsed=ParsedArticle(headline="خبر مستورد", paragraphs=["فقرة"]),
+        section=section,
+        authors=[author],
+    )
+    (version,) = versions_of(article)
+    assert version.revision.comment == "استُورد من ملف نصي"
+    assert history.compare_versions(version, version).old_bylines == "محمد الباز"
