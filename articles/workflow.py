@@ -207,9 +207,9 @@ def _sync(article: Article, stored: Article) -> Article:
         "is_pinned",
         "pinned_until",
         "updated_at",
-        "updated_by",
+        "updated_by_id",
         *RESTORED_FIELDS,
-        "section",
+        "section_id",
     ):
         setattr(article, field, getattr(stored, field))
     return article

@@ -356,3 +356,16 @@ def test_pinning_from_the_form_makes_it_the_only_lead_and_refuses_a_past_end(
     assert save_article(client, story, is_pinned=True).status_code == 302
     assert list(Article.objects.filter(is_pinned=True)) == [story]
     assert Article.objects.get(pk=earlier.pk).is_pinned is False
+
+
+def test_desk_editor_cannot_delete_articles_only_the_chief_can(
+    client_of, desk_editor, chief_user, published_article
+):
+    delete_url = reverse("admin:articles_article_delete", args=[published_article.pk])
+    desk = client_of(desk_editor)
+    assert desk.get(delete_url).status_code == 403
+    assert desk.post(delete_url, {"post": "yes"}).status_code == 403
+    run_action(desk, "delete_selected", [published_article], post="yes")
+    assert Article.objects.filter(pk=published_article.pk).exists()
+    assert client_of(chief_user).post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=published_article.pk).exists()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles import history, workflow
+from articles.importer import ParsedArticle, article_create_from_import
 from articles.models import Article
 
 from .admin_forms import change_url, save_article
@@ -155,8 +156,6 @@ def test_recovering_deleted_articles_past_the_workflow_is_not_offered(client_of,
 
 
 def test_an_imported_article_starts_its_history_with_its_bylines(section):
-    from articles.importer import ParsedArticle, article_create_from_import
-
     author = EditorFactory(name="محمد الباز")
     article = article_create_from_import(
         parsed=ParsedArticle(headline="خبر مستورد", paragraphs=["فقرة"]),
