@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check ci clean
+.PHONY: install run serve test lint format migrations-check ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ run: install
 	$(PY) manage.py create_admin_if_missing
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: gunicorn, DEBUG off, hashed and compressed static files served by WhiteNoise.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_admin_if_missing
+	STATICFILES_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	STATICFILES_MANIFEST=1 WHITENOISE_USE_FINDERS=0 DEBUG=0 $(BIN)/gunicorn newsroom.wsgi \
+		--bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import preview
+from .caching import HOME, CachedPageMixin
 from .models import Article, Editor, Section
 
 HOME_LATEST_COUNT = 9
@@ -22,10 +23,11 @@ HOME_FEATURED_COUNT = 4
 HOME_HIGHLIGHTS_LIMIT = 20
 
 
-class HomeView(TemplateView):
+class HomeView(CachedPageMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        self.depends_on(HOME)
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         published = Article.objects.published().for_listing()
@@ -42,15 +44,21 @@ class HomeView(TemplateView):
             HOME_STORIES_PER_SECTION
         ):
             blocks.setdefault(article.section, []).append(article)
+        breaking = [
+            article
+            for article in highlights
+            if article.is_breaking and article.published_at >= breaking_since
+        ][:HOME_BREAKING_COUNT]
+        # The page changes by itself when a story ages out of the strip or a pin runs out.
+        self.changes_at(
+            *(article.published_at + (now - breaking_since) for article in breaking),
+            *(article.pinned_until for article in latest if article.pinned_now),
+        )
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
             section_blocks=list(blocks.items()),
-            breaking=[
-                article
-                for article in highlights
-                if article.is_breaking and article.published_at >= breaking_since
-            ][:HOME_BREAKING_COUNT],
+            breaking=breaking,
             featured=[article for article in highlights if article.is_featured][
                 :HOME_FEATURED_COUNT
             ],
@@ -58,7 +66,7 @@ class HomeView(TemplateView):
         return context
 
 
-class SectionView(ListView):
+class SectionView(CachedPageMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
 
@@ -67,13 +75,14 @@ class SectionView(ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.depends_on(f"section:{self.section.pk}")
         return self.section.articles.published().for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class ArticleView(DetailView):
+class ArticleView(CachedPageMixin, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
@@ -90,19 +99,22 @@ class ArticleView(DetailView):
             ).exists():
                 return TemplateResponse(request, "410.html", status=410)
             raise
+        self.depends_on(f"article:{self.object.pk}", f"section:{self.object.section_id}")
+        self.last_modified = self.object.updated_at
         # An old or mistyped slug still reaches the story, at its one canonical address.
         if self.kwargs["slug"] != self.object.slug:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
-class EditorView(ListView):
+class EditorView(CachedPageMixin, ListView):
     template_name = "articles/editor.html"
     context_object_name = "articles"
     paginate_by = 20
 
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
+        self.depends_on(f"editor:{self.editor.pk}")
         return Article.objects.published().filter(authors=self.editor).for_listing()
 
     def get_context_data(self, **kwargs):

@@ -10,8 +10,8 @@ Each service is keyword-only, checks the user's permission on the server (Permis
 Arabic message), refuses an impossible move (ValidationError), runs `full_clean()` in a transaction,
 keeps a version (django-reversion) with the user and a comment, and records each state move as an
 `ArticleTransition`. The admin, its list actions and any command call these, never `save()` with a
-new status. Every write goes through `_save()`: the one place to hook what must follow any change
-(a cache purge, a search-index update).
+new status. Every write goes through `_save()`, the one place for what must follow any change of a
+story; cached pages are purged by `articles/invalidation.py` on the save it makes.
 
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
@@ -178,8 +178,8 @@ def move_to(target: str, *, current: str) -> Move | None:
 def _save(*, article: Article, by: User, comment: str) -> Article:
     """Validate and save `article`, keeping a version with its author, time and comment.
 
-    Every service ends here. Anything that must follow any change of an article (purging cached
-    pages, refreshing a search index) belongs in this function, so no path can skip it.
+    Every service ends here, so anything that must follow any workflow change belongs here. The
+    purge of cached pages needs nothing more: it runs on the save (articles/invalidation.py).
     """
     article.updated_by = by if by.is_authenticated else None
     article.full_clean()

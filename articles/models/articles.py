@@ -9,6 +9,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import caching
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body
 
@@ -27,10 +28,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
 
     def scheduled(self):
-        """Stories waiting for their publication minute (the desk's scheduling queue)."""
-        return self.filter(
-            status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now()
-        ).order_by("published_at", "pk")
+        """The desk's scheduling queue: stories waiting for their minute, soonest first."""
+        return self.awaiting_publication().order_by("published_at", "pk")
 
     def pinned_first(self, now: datetime | None = None):
         """Newest first, except that a story pinned as the lead (and not expired) comes first."""
@@ -61,6 +60,10 @@ class ArticleQuerySet(models.QuerySet):
     def owned_by(self, user):
         """Articles the user started or signs (through their staff profile)."""
         return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+
+    def awaiting_publication(self):
+        """Stories that will become public by themselves when their minute comes."""
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
 
     def for_listing(self):
         """Everything a card needs (section, ordered bylines) in a fixed number of queries."""
@@ -228,13 +231,34 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    @classmethod
+    def is_public_state(cls, *, status, published_at) -> bool:
+        """The same rule as `ArticleQuerySet.published()`, for one row already in memory."""
+        return (
+            status in cls.LIVE_STATUSES
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+
+    @classmethod
+    def is_awaiting_state(cls, *, status, published_at) -> bool:
+        """The same rule as `ArticleQuerySet.awaiting_publication()`, for one row in memory."""
+        return (
+            status in cls.LIVE_STATUSES
+            and published_at is not None
+            and published_at > timezone.now()
+        )
+
     @property
     def is_published(self) -> bool:
-        """The same rule as `ArticleQuerySet.published()`, for one article in memory."""
-        return (
-            self.status in self.LIVE_STATUSES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+        return self.is_public_state(status=self.status, published_at=self.published_at)
+
+    def cache_dependencies(self, also_sections=()) -> set[str]:
+        """The cached pages that show this article (see articles/caching.py)."""
+        return caching.article_dependencies(
+            article_id=self.pk,
+            section_ids={self.section_id, *also_sections},
+            editor_ids=self.bylines.values_list("editor_id", flat=True),
         )
 
     @property
@@ -250,15 +274,6 @@ class Article(models.Model):
 
     def get_effective_status_display(self) -> str:
         return self.Status(self.effective_status).label
-
-    @property
-    def is_breaking_now(self) -> bool:
-        max_age = settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES
-        return bool(
-            self.is_breaking
-            and self.is_published
-            and (timezone.now() - self.published_at).total_seconds() <= max_age * 60
-        )
 
     @property
     def was_updated_after_publication(self) -> bool:

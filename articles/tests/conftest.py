@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from articles import roles
@@ -21,8 +22,16 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Tests sign many users in; the production hasher is slow on purpose."""
+    """Tests sign people in often; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages, as after a deploy."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

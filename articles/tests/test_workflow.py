@@ -273,3 +273,15 @@ def test_inactive_accounts_can_do_nothing(reporters_draft, desk_editor):
     desk_editor.save()
     with pytest.raises(PermissionDenied):
         workflow.article_publish(article=reporters_draft, by=desk_editor)
+
+
+def test_withdrawing_a_story_readers_have_cached_takes_it_down_at_once(
+    client, published_article, desk_editor
+):
+    url = published_article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # now served from the shared page cache
+    assert published_article.headline in client.get("/").content.decode()
+    workflow.article_withdraw(article=published_article, by=desk_editor)
+    assert client.get(url).status_code == 410
+    assert published_article.headline not in client.get("/").content.decode()

@@ -76,6 +76,10 @@ class Command(BaseCommand):
                 article.lead_image.save(
                     f"{Path(data['file']).stem}.jpg", demo_photo(image["color"])
                 )
+            # Demo stories read as published hours ago, not as edited just now.
+            Article.objects.filter(pk=article.pk).update(
+                created_at=article.published_at, updated_at=article.published_at
+            )
             created += 1
 
         if options["verbosity"]:

@@ -1,0 +1,69 @@
+"""Which cached pages a change makes stale, wired to every path that writes.
+
+These are signal receivers on purpose: the admin, the workflow services, the importer, the shell
+and bulk scripts that call save() all change what readers see, and none of them may forget to
+purge. The pages themselves are described in `caching.py`.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from . import caching
+from .models import Article, ArticleAuthor, Editor, Masthead, Section
+
+
+@receiver(pre_save, sender=Article)
+def remember_what_readers_saw(sender, instance, raw=False, **kwargs):
+    instance._cache_before = None
+    if not raw and instance.pk is not None:
+        instance._cache_before = (
+            Article.objects.filter(pk=instance.pk)
+            .values("status", "published_at", "section_id")
+            .first()
+        )
+
+
+@receiver(post_save, sender=Article)
+def purge_pages_showing_the_article(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_cache_before", None) or {}
+    states = [(instance.status, instance.published_at)]
+    if before:
+        states.append((before["status"], before["published_at"]))
+    if any(Article.is_awaiting_state(status=s, published_at=at) for s, at in states):
+        caching.forget_schedule()
+    if not any(Article.is_public_state(status=s, published_at=at) for s, at in states):
+        return  # a draft, or a story still waiting for its minute: no reader page shows it
+    caching.bump(instance.cache_dependencies(also_sections=[before.get("section_id")]))
+
+
+@receiver(post_delete, sender=Article)
+def purge_pages_of_a_deleted_article(sender, instance, **kwargs):
+    if instance.is_published:
+        caching.bump(
+            caching.article_dependencies(article_id=instance.pk, section_ids=[instance.section_id])
+        )
+    if Article.is_awaiting_state(status=instance.status, published_at=instance.published_at):
+        caching.forget_schedule()
+
+
+@receiver(post_save, sender=ArticleAuthor)
+@receiver(post_delete, sender=ArticleAuthor)
+def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is not None and article.is_published:
+        caching.bump(article.cache_dependencies() | {f"editor:{instance.editor_id}"})
+
+
+@receiver(post_save, sender=Editor)
+@receiver(post_delete, sender=Editor)
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+@receiver(post_save, sender=Masthead)
+def purge_every_page_when_the_frame_changes(sender, raw=False, **kwargs):
+    """Names of sections and staff, and the masthead, appear in every page's header or bylines."""
+    if not raw:
+        caching.bump([caching.SITE])

@@ -1,0 +1,180 @@
+"""Cached public pages are fast and never stale: each change purges exactly what it affects."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, Masthead
+
+from .factories import ArticleFactory, SectionFactory
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    """Every caching test runs on the in-process default and on the local Redis."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_TEST_URL,
+                "KEY_PREFIX": "newsroom-tests",
+            }
+        }
+        try:
+            caches["default"].set("ping", 1)
+        except Exception as error:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def page(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+@pytest.fixture
+def home_cached(client, published_article, shared_cache):
+    page(client, "/")
+    response, queries = page(client, "/")
+    assert queries == 0, "the second view of the home page should come from the cache"
+    return response
+
+
+@pytest.mark.django_db
+def test_second_view_of_each_public_page_runs_no_query(client, published_article, shared_cache):
+    editor = published_article.authors.first()
+    for url in [
+        "/",
+        published_article.section.get_absolute_url(),
+        published_article.get_absolute_url(),
+        editor.get_absolute_url(),
+    ]:
+        first, _ = page(client, url)
+        again, queries = page(client, url)
+        assert queries == 0, url
+        assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_publishing_a_story_shows_it_at_once_on_cached_pages(client, home_cached, section):
+    draft = ArticleFactory(section=section, draft=True, headline="خبر ينشر الآن")
+    assert "خبر ينشر الآن" not in page(client, "/")[0].content.decode()
+
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+
+    assert "خبر ينشر الآن" in page(client, "/")[0].content.decode()
+    assert "خبر ينشر الآن" in page(client, section.get_absolute_url())[0].content.decode()
+
+
+@pytest.mark.django_db
+def test_unpublished_story_vanishes_from_every_cached_page(client, published_article, shared_cache):
+    urls = ["/", published_article.section.get_absolute_url()]
+    for url in [*urls, published_article.get_absolute_url()]:
+        page(client, url)
+
+    published_article.status = Article.Status.DRAFT
+    published_article.save()
+
+    for url in urls:
+        assert published_article.headline not in page(client, url)[0].content.decode(), url
+    assert page(client, published_article.get_absolute_url())[0].status_code == 404
+
+
+@pytest.mark.django_db
+def test_editing_a_published_headline_updates_its_page(client, published_article, shared_cache):
+    page(client, published_article.get_absolute_url())
+    published_article.headline = "عنوان مصحح"
+    published_article.save()
+    assert "عنوان مصحح" in page(client, published_article.get_absolute_url())[0].content.decode()
+
+
+@pytest.mark.django_db
+def test_editing_a_draft_leaves_cached_reader_pages_alone(client, draft_article, home_cached):
+    draft_article.headline = "تعديل في مسودة"
+    draft_article.save()
+    assert page(client, "/")[1] == 0
+
+
+@pytest.mark.django_db
+def test_news_in_one_section_leaves_another_sections_cached_page_alone(
+    client, published_article, shared_cache
+):
+    other = SectionFactory(name="رياضة")
+    ArticleFactory(section=other)
+    page(client, other.get_absolute_url())
+    ArticleFactory(section=published_article.section, authors=published_article.authors.all())
+    assert page(client, other.get_absolute_url())[1] == 0
+
+
+@pytest.mark.django_db
+def test_masthead_change_reaches_every_cached_page(client, published_article, shared_cache):
+    urls = ["/", published_article.get_absolute_url()]
+    for url in urls:
+        page(client, url)
+    masthead = Masthead.load()
+    masthead.chief_role_label = "رئيس التحرير"
+    masthead.save()
+    for url in urls:
+        assert "رئيس التحرير: محمد الباز" in page(client, url)[0].content.decode(), url
+
+
+@pytest.mark.django_db
+def test_scheduled_story_appears_at_its_minute_while_pages_are_cached(
+    client, published_article, shared_cache, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    scheduled = ArticleFactory(
+        section=published_article.section,
+        authors=published_article.authors.all(),
+        headline="خبر مجدول",
+        published_at=timezone.now() + timedelta(minutes=10),
+    )
+    assert "خبر مجدول" not in page(client, "/")[0].content.decode()
+    assert page(client, "/")[1] == 0  # cached
+
+    time_machine.shift(timedelta(minutes=10, seconds=1))
+
+    assert "خبر مجدول" in page(client, "/")[0].content.decode()
+    assert page(client, scheduled.get_absolute_url())[0].status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_answer_conditional_requests_with_304(client, published_article, shared_cache):
+    first = client.get(published_article.get_absolute_url())
+    assert first.has_header("Last-Modified")
+    by_etag = client.get(published_article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert by_etag.status_code == 304
+    by_date = client.get(
+        published_article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert by_date.status_code == 304
+
+
+@pytest.mark.django_db
+def test_readers_get_cdn_friendly_headers_and_staff_always_fresh_pages(
+    staff_client, published_article, shared_cache
+):
+    reader = Client().get("/")
+    assert "public" in reader["Cache-Control"]
+    assert "s-maxage=" in reader["Cache-Control"]
+
+    staff_client.get("/")
+    Article.objects.filter(pk=published_article.pk).update(headline="تغيير مباشر في القاعدة")
+    staff = staff_client.get("/")
+    assert "no-store" in staff["Cache-Control"]
+    assert "private" in staff["Cache-Control"]
+    assert "تغيير مباشر في القاعدة" in staff.content.decode()

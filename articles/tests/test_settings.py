@@ -1,0 +1,56 @@
+"""The one settings module behaves as documented in .env.example."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "PRODUCTION": "1",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "news.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://news.example.com",
+}
+
+
+def manage(*args, **env):
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"PRODUCTION", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", ["", "django-insecure-embedded-newsroom-key-change-me", "short"])
+def test_production_refuses_to_start_without_its_own_secret_key(secret):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secret}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "PRODUCTION=1 needs its own SECRET_KEY" in result.stderr
+
+
+def test_redis_url_selects_the_shared_redis_cache():
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "--no-imports", "-c", script, REDIS_URL="redis://127.0.0.1:6379/9")
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_bucket_name_switches_uploads_to_object_storage():
+    script = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    result = manage("shell", "--no-imports", "-c", script, AWS_STORAGE_BUCKET_NAME="newsroom-media")
+    assert result.stdout.strip() == "storages.backends.s3.S3Storage"
