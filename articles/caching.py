@@ -11,6 +11,7 @@ kept in the cache too; the first request after it bumps the released stories' na
 """
 
 import hashlib
+import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -88,7 +89,12 @@ def reader_may_share_cache(request) -> bool:
 
 
 def serve_cached(
-    request, build: Callable[[], HttpResponse], names: Iterable[str], *, last_modified=None
+    request,
+    build: Callable[[], HttpResponse],
+    names: Iterable[str],
+    *,
+    last_modified=None,
+    timeout: Callable[[], int] | None = None,
 ) -> HttpResponse:
     """The response for a public page: from the shared cache while still valid, else built.
 
@@ -120,7 +126,8 @@ def serve_cached(
         built_from = _generations({SITE, *names})
         # A change that landed while the page was being built: serve it, do not keep it.
         if max(built_from.values(), default=0.0) <= started:
-            cache.set(key, (built_from, response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
+            cache.set(key, (built_from, response), seconds)
     return _for_shared_caches(response)
 
 
@@ -165,13 +172,28 @@ class CachedPageMixin:
     def served(self, request, response) -> None:
         """Called for every response, from the cache or freshly built."""
 
+    def changes_at(self, *moments: datetime | None) -> None:
+        """The page will change by itself at the earliest of these moments (a breaking story
+        leaving the strip, a pinned lead's time running out): keep it no longer than that."""
+        known = [moment for moment in moments if moment is not None]
+        if known:
+            self.cache_until = min([*known, *([self.cache_until] if self.cache_until else [])])
+
+    def _cache_seconds(self) -> int:
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        if self.cache_until is not None:
+            seconds = min(seconds, max(1, math.ceil(self.cache_until.timestamp() - time.time())))
+        return seconds
+
     def dispatch(self, request, *args, **kwargs):
         self.cache_names = set()
+        self.cache_until = None
         response = serve_cached(
             request,
             lambda: super(CachedPageMixin, self).dispatch(request, *args, **kwargs),
             self.cache_names,
             last_modified=lambda: self.last_modified,
+            timeout=self._cache_seconds,
         )
         self.served(request, response)
         return response

@@ -7,6 +7,7 @@ repeated by the scraper), the headline, the photo caption, then the body, one pa
 
 from dataclasses import dataclass, field
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -130,9 +131,12 @@ def article_create_from_import(
         published_at=(published_at or timezone.now()) if publish else None,
     )
     article.full_clean()
-    article.save()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, editor=editor, position=position)
-        for position, editor in enumerate(authors)
-    )
+    with reversion.create_revision():
+        reversion.set_comment("استُورد من ملف نصي")
+        article.save()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, editor=editor, position=position)
+            for position, editor in enumerate(authors)
+        )
+        reversion.add_to_revision(article)  # with its bylines, now that they exist
     return article

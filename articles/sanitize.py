@@ -12,12 +12,14 @@ classes (except the editor's figure marker), forms, objects, data:/javascript: U
 """
 
 import posixpath
+import re
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "a",
@@ -174,3 +176,11 @@ def _tidy_media(html: str) -> str:
 
 def clean_body(html: str) -> str:
     return _nh3(_tidy_media(_nh3(html or "")))
+
+
+_MEDIA_ELEMENT = re.compile(r"<(img|iframe)\b", re.IGNORECASE)
+
+
+def has_reader_content(html: str) -> bool:
+    """Whether cleaned HTML still shows a reader anything: text, a picture or an embed."""
+    return bool(strip_tags(html).strip()) or bool(_MEDIA_ELEMENT.search(html))

@@ -34,4 +34,6 @@ urlpatterns = [
     path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
+    path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
 ]

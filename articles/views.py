@@ -1,11 +1,19 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core import signing
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from . import most_read, previews, search
+from . import most_read, preview, previews, search
 from .caching import HOME, MOST_READ, SITEMAPS, CachedPageMixin
 from .models import Article, Editor, Masthead, Section, Tag
 from .related import related_articles
@@ -13,6 +21,10 @@ from .sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
 HOME_STORIES_PER_SECTION = 4
+HOME_BREAKING_COUNT = 5
+HOME_FEATURED_COUNT = 4
+# Breaking stories are all recent, so they come first; featured ones fill the rest.
+HOME_HIGHLIGHTS_LIMIT = 20
 
 
 class HomeView(CachedPageMixin, TemplateView):
@@ -21,13 +33,31 @@ class HomeView(CachedPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         self.depends_on(HOME, MOST_READ)
         context = super().get_context_data(**kwargs)
+        now = timezone.now()
         published = Article.objects.published().for_listing()
-        latest = list(published[: HOME_LATEST_COUNT + 1])
+        # The pinned lead, if any, then the newest stories.
+        latest = list(published.pinned_first(now)[: HOME_LATEST_COUNT + 1])
+        breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
+        highlights = list(
+            Article.objects.published().home_highlights(breaking_since=breaking_since)[
+                :HOME_HIGHLIGHTS_LIMIT
+            ]
+        )
         blocks = {}
         for article in published.filter(section__show_in_nav=True).latest_per_section(
             HOME_STORIES_PER_SECTION
         ):
             blocks.setdefault(article.section, []).append(article)
+        breaking = [
+            article
+            for article in highlights
+            if article.is_breaking and article.published_at >= breaking_since
+        ][:HOME_BREAKING_COUNT]
+        # The page changes by itself when a story ages out of the strip or a pin runs out.
+        self.changes_at(
+            *(article.published_at + (now - breaking_since) for article in breaking),
+            *(article.pinned_until for article in latest if article.pinned_now),
+        )
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
@@ -36,6 +66,10 @@ class HomeView(CachedPageMixin, TemplateView):
             website_json_ld=previews.website_json_ld(
                 request=self.request, masthead=Masthead.for_request(self.request)
             ),
+            breaking=breaking,
+            featured=[article for article in highlights if article.is_featured][
+                :HOME_FEATURED_COUNT
+            ],
         )
         return context
 
@@ -68,7 +102,15 @@ class ArticleView(CachedPageMixin, DetailView):
         return Article.objects.published().for_listing()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A story the desk took down is gone, not missing: say so (410), in Arabic.
+            if Article.objects.filter(
+                pk=self.kwargs["pk"], status=Article.Status.WITHDRAWN
+            ).exists():
+                return TemplateResponse(request, "410.html", status=410)
+            raise
         self.last_modified = self.object.updated_at
         # An old or mistyped slug still reaches the story, at its one canonical address.
         if self.kwargs["slug"] != self.object.slug:
@@ -190,3 +232,43 @@ class RobotsTxtView(TemplateView):
         return super().get_context_data(
             site_url=self.request.build_absolute_uri("/")[:-1], **kwargs
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class PreviewMixin:
+    """An unpublished article on the public design: bannered, never indexed, never cached."""
+
+    template_name = "articles/preview.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class PreviewView(PreviewMixin, LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """Staff see any article, whatever its state, as readers will see it."""
+
+    login_url = "admin:login"
+    permission_required = "articles.view_article"
+
+    def has_permission(self):
+        return self.request.user.is_staff and super().has_permission()
+
+
+class SharedPreviewView(PreviewMixin, DetailView):
+    """Someone without an account sees one article through a signed link until it expires."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            pk = preview.article_pk_from_token(self.kwargs["token"])
+        except preview.PreviewLinkExpired:
+            return TemplateResponse(request, "articles/preview_expired.html", status=410)
+        except signing.BadSignature as error:
+            raise Http404 from error
+        self.object = get_object_or_404(self.get_queryset(), pk=pk)
+        return self.render_to_response(self.get_context_data(object=self.object, shared=True))

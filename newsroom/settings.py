@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "ckeditor",
+    "reversion",
     "axes",
     "csp",
     "articles",
@@ -301,3 +302,9 @@ TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 # Most read: views are counted in the cache and written to the database every N counted views.
 NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))
+# The breaking-news strip on the home page shows breaking stories younger than this.
+NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))
+# A signed preview link for a draft works this long for someone without an account.
+NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS = int(
+    os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS", "48")
+)

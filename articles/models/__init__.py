@@ -1,6 +1,6 @@
 """The newsroom's domain: sections, staff, articles and the masthead."""
 
-from .articles import Article, ArticleAuthor, ArticleQuerySet
+from .articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
 from .editors import Editor
 from .masthead import Masthead
 from .readcounts import DailyReadCount
@@ -12,6 +12,7 @@ __all__ = [
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
+    "ArticleTransition",
     "DailyReadCount",
     "Editor",
     "Masthead",

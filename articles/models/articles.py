@@ -1,6 +1,10 @@
+from datetime import datetime
+
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import BooleanField, Case, F, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +13,7 @@ from taggit.managers import TaggableManager
 
 from articles import caching, images
 from articles.arabic import arabic_slugify
-from articles.sanitize import clean_body
+from articles.sanitize import clean_body, has_reader_content
 
 from .editors import Editor
 from .sections import Section
@@ -20,13 +24,48 @@ class ArticleQuerySet(models.QuerySet):
         """What a reader may see. Every public view, feed, sitemap and search starts here.
 
         A story with a future publication time stays hidden until its minute: visibility is
-        decided when the page is asked for, so no scheduler has to flip anything.
+        decided when the page is asked for, so no scheduler has to flip anything. That is also
+        how scheduling works: a scheduled story whose minute has come is simply public.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """The desk's scheduling queue: stories waiting for their minute, soonest first."""
+        return self.awaiting_publication().order_by("published_at", "pk")
+
+    def pinned_first(self, now: datetime | None = None):
+        """Newest first, except that a story pinned as the lead (and not expired) comes first."""
+        now = now or timezone.now()
+        return self.annotate(
+            pinned_now=Case(
+                When(
+                    Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        ).order_by("-pinned_now", "-published_at", "-pk")
+
+    def home_highlights(self, *, breaking_since: datetime):
+        """Breaking stories younger than `breaking_since` and featured stories, in one query.
+
+        The home page splits them into the breaking strip and the editors' picks; both need
+        only a headline and a link, so no bylines are fetched.
+        """
+        return (
+            self.filter(Q(is_breaking=True, published_at__gte=breaking_since) | Q(is_featured=True))
+            .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
+            .order_by("-published_at", "-pk")
+        )
+
+    def owned_by(self, user):
+        """Articles the user started or signs (through their staff profile)."""
+        return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
 
     def awaiting_publication(self):
         """Stories that will become public by themselves when their minute comes."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
 
     def for_listing(self):
         """Everything a card needs (section, ordered bylines) in a fixed number of queries."""
@@ -52,10 +91,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+@reversion.register(follow=("bylines",))
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
+        REVIEW = "review", "قيد المراجعة"
+        SCHEDULED = "scheduled", "مجدول"
         PUBLISHED = "published", "منشور"
+        WITHDRAWN = "withdrawn", "مسحوب"
+
+    # States in which a story is public once its publication minute has come.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     headline = models.CharField("العنوان", max_length=255)
     slug = models.SlugField(
@@ -105,7 +151,44 @@ class Article(models.Model):
     status = models.CharField(
         "الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    published_at = models.DateTimeField("وقت النشر", null=True, blank=True)
+    published_at = models.DateTimeField(
+        "وقت النشر",
+        null=True,
+        blank=True,
+        help_text="للجدولة: اختر وقتًا في المستقبل وحالة «مجدول»؛ يظهر الخبر للقراء في دقيقته.",
+    )
+    is_breaking = models.BooleanField(
+        "عاجل",
+        default=False,
+        help_text="يظهر في شريط العاجل بالصفحة الرئيسية ما دام حديث النشر.",
+    )
+    is_featured = models.BooleanField(
+        "مميز", default=False, help_text="يظهر ضمن «مختارات المحرر» في الصفحة الرئيسية."
+    )
+    is_pinned = models.BooleanField(
+        "مثبت في الصدارة",
+        default=False,
+        help_text="يتصدر الصفحة الرئيسية خبرًا رئيسيًا بدل أحدث خبر.",
+    )
+    pinned_until = models.DateTimeField(
+        "التثبيت حتى", null=True, blank=True, help_text="اتركه فارغًا ليبقى مثبتًا حتى يُلغى."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="أنشأه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="آخر من عدّله",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("أنشئ في", auto_now_add=True)
     updated_at = models.DateTimeField("آخر تعديل", auto_now=True)
 
@@ -124,10 +207,20 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
                 name="published_article_has_time",
-                violation_error_message="الخبر المنشور يحتاج إلى وقت نشر.",
+                violation_error_message="الخبر المنشور أو المجدول يحتاج إلى وقت نشر.",
             )
+        ]
+        permissions = [
+            ("submit_article", "يرسل الخبر إلى المراجعة"),
+            ("edit_others_article", "يعدّل أخبار غيره في أي حالة"),
+            ("publish_article", "ينشر الخبر"),
+            ("schedule_article", "يجدول نشر الخبر"),
+            ("withdraw_article", "يسحب الخبر المنشور"),
+            ("send_back_article", "يعيد الخبر إلى المسودة مع ملاحظة"),
+            ("manage_home_page", "يثبّت الخبر الرئيسي ويعلّم العاجل والمميز"),
+            ("share_preview", "ينشئ رابط معاينة للمشاركة"),
         ]
 
     def __str__(self):
@@ -147,6 +240,15 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        # Judge the body as it will be stored, so a save never ends with an empty story.
+        self.body = clean_body(self.body)
+        if not has_reader_content(self.body):
+            raise ValidationError(
+                {
+                    "body": "لم يبقَ من المتن شيء يُعرض بعد إزالة ما لا يُسمح به "
+                    "(نصوص برمجية أو روابط أو عناصر غير آمنة). اكتب نص الخبر ثم احفظ."
+                }
+            )
         self._stamp_publication_time()
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
@@ -162,7 +264,7 @@ class Article(models.Model):
     def is_public_state(cls, *, status, published_at) -> bool:
         """The same rule as `ArticleQuerySet.published()`, for one row already in memory."""
         return (
-            status == cls.Status.PUBLISHED
+            status in cls.LIVE_STATUSES
             and published_at is not None
             and published_at <= timezone.now()
         )
@@ -171,7 +273,7 @@ class Article(models.Model):
     def is_awaiting_state(cls, *, status, published_at) -> bool:
         """The same rule as `ArticleQuerySet.awaiting_publication()`, for one row in memory."""
         return (
-            status == cls.Status.PUBLISHED
+            status in cls.LIVE_STATUSES
             and published_at is not None
             and published_at > timezone.now()
         )
@@ -190,6 +292,20 @@ class Article(models.Model):
             editor_slugs=self.bylines.values_list("editor__slug", flat=True),
             tag_slugs=self.tags.values_list("slug", flat=True),
         )
+
+    @property
+    def effective_status(self) -> str:
+        """The state readers and the desk see: for a story on its way out, the clock decides.
+
+        A scheduled story past its minute is published; a story whose publication time is
+        still ahead is waiting, scheduled, whichever of the two it is stored as.
+        """
+        if self.status in self.LIVE_STATUSES and self.published_at is not None:
+            return self.Status.PUBLISHED if self.is_published else self.Status.SCHEDULED
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return self.Status(self.effective_status).label
 
     @property
     def was_updated_after_publication(self) -> bool:
@@ -212,6 +328,7 @@ class Article(models.Model):
         return [byline.editor for byline in self.bylines.all()]
 
 
+@reversion.register()
 class ArticleAuthor(models.Model):
     """One byline: an editor credited on an article, in the order the desk chose."""
 
@@ -235,3 +352,31 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.editor} — {self.article}"
+
+
+class ArticleTransition(models.Model):
+    """One move of an article between workflow states: who, when, from where to where, and why."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="الخبر", on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField("من حالة", max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField("إلى حالة", max_length=20, choices=Article.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="بواسطة",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("في", default=timezone.now)
+    comment = models.TextField("ملاحظة", blank=True)
+
+    class Meta:
+        verbose_name = "تغيير حالة"
+        verbose_name_plural = "سجل الحالات"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_idx")]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_from_status_display()} ← {self.get_to_status_display()}"

@@ -1,7 +1,16 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
-from .factories import ArticleFactory, EditorFactory, MastheadFactory, SectionFactory
+from articles import roles
+
+from .factories import (
+    ArticleFactory,
+    EditorFactory,
+    MastheadFactory,
+    SectionFactory,
+    StaffUserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +69,53 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def article_factory(db):
     return ArticleFactory
+
+
+@pytest.fixture
+def reporter(db):
+    """A reporter with a byline (staff profile) of her own."""
+    user = StaffUserFactory(username="reporter", role=roles.REPORTER)
+    EditorFactory(name="سلمى المراسلة", user=user)
+    return user
+
+
+@pytest.fixture
+def other_reporter(db):
+    user = StaffUserFactory(username="other-reporter", role=roles.REPORTER)
+    EditorFactory(name="كريم المراسل", user=user)
+    return user
+
+
+@pytest.fixture
+def desk_editor(db):
+    user = StaffUserFactory(username="desk-editor", role=roles.DESK_EDITOR)
+    EditorFactory(name="هالة محررة الديسك", user=user)
+    return user
+
+
+@pytest.fixture
+def chief_user(db, chief):
+    user = StaffUserFactory(username="chief", role=roles.EDITOR_IN_CHIEF)
+    chief.user = user
+    chief.save()
+    return user
+
+
+@pytest.fixture
+def reporters_draft(reporter, section, masthead):
+    """A draft signed by the reporter."""
+    return ArticleFactory(
+        section=section, draft=True, authors=[reporter.editor_profile], headline="مسودة المراسلة"
+    )
+
+
+@pytest.fixture
+def client_of(db):
+    """A separate browser session signed in as the given user."""
+
+    def sign_in(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -23,6 +24,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class StaffUserFactory(UserFactory):
+    """A newsroom account in one of the roles (groups) migration 0003 creates."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.save()  # keeps the password set above
+            if extracted:
+                self.groups.add(Group.objects.get(name=extracted))
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -65,6 +82,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Article.Status.REVIEW, published_at=None)
+        scheduled = factory.Trait(
+            status=Article.Status.SCHEDULED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2)),
+        )
+        withdrawn = factory.Trait(status=Article.Status.WITHDRAWN)
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):

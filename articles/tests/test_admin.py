@@ -1,9 +1,11 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article, Editor, Masthead, Tag
 
+from .admin_forms import save_article
 from .factories import ArticleFactory, EditorFactory, jpeg_upload
 
 
@@ -128,3 +130,17 @@ def test_ckeditor_image_upload_is_refused_to_anonymous_visitors(client, media_in
 def test_masthead_is_a_single_row_that_cannot_be_added_twice_or_deleted(staff_client, masthead):
     assert staff_client.get(admin_url(Masthead, "add")).status_code == 403
     assert staff_client.get(admin_url(Masthead, "delete", masthead.pk)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_article_history_version_compare_and_share_pages_load(staff_client, published_article):
+    save_article(staff_client, published_article, headline="نسخة ثانية")
+    version = Version.objects.get_for_object(published_article).get()
+    pk = published_article.pk
+    for url in [
+        admin_url(Article, "history", pk),
+        admin_url(Article, "revision", pk, version.pk),
+        admin_url(Article, "compare", pk) + f"?old={version.pk}&new={version.pk}",
+        admin_url(Article, "share_preview", pk),
+    ]:
+        assert staff_client.get(url).status_code == 200, url

@@ -84,3 +84,21 @@ def test_models_read_as_their_names():
 def test_article_url_carries_id_and_unicode_slug():
     article = ArticleFactory(headline="مترو القاهرة")
     assert unquote(article.get_absolute_url()) == f"/article/{article.pk}/مترو-القاهرة/"
+
+
+def test_published_includes_a_scheduled_story_only_from_its_minute(time_machine):
+    at = timezone.now() + timedelta(minutes=30)
+    scheduled = ArticleFactory(status=Article.Status.SCHEDULED, published_at=at)
+    withdrawn = ArticleFactory(status=Article.Status.WITHDRAWN)
+    in_review = ArticleFactory(status=Article.Status.REVIEW, published_at=None)
+    assert scheduled not in Article.objects.published()
+    assert list(Article.objects.scheduled()) == [scheduled]
+    time_machine.move_to(at)
+    assert list(Article.objects.published()) == [scheduled]
+    assert scheduled.is_published and not withdrawn.is_published and not in_review.is_published
+    assert not Article.objects.scheduled().exists()
+
+
+def test_scheduled_article_without_a_time_is_refused():
+    with pytest.raises(IntegrityError):
+        ArticleFactory(status=Article.Status.SCHEDULED, published_at=None)

@@ -114,3 +114,18 @@ def test_server_error_gets_the_arabic_500_page(db, settings):
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     assert "حدث خطأ غير متوقع" in response.content.decode()
+
+
+def test_story_in_review_is_404_like_a_draft_and_never_listed(client, section, masthead):
+    article = ArticleFactory(section=section, in_review=True, headline="قيد المراجعة السرية")
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.headline not in client.get("/").content.decode()
+    assert article.headline not in client.get(section.get_absolute_url()).content.decode()
+
+
+def test_withdrawn_story_is_gone_not_missing(client, section, masthead):
+    article = ArticleFactory(section=section, withdrawn=True)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert "سُحب هذا الخبر" in response.content.decode()
+    assert CREDIT in header_of(response)

@@ -48,13 +48,19 @@ def grow_the_paper(section, editor, count):
     for other_section in SectionFactory.create_batch(2):
         ArticleFactory.create_batch(count, section=other_section, authors=[editor])
     ArticleFactory.create_batch(count, section=section, authors=[editor, EditorFactory()])
+    # The home page's editorial controls grow too: breaking news, picks, another pinned lead.
+    ArticleFactory.create_batch(count, section=section, authors=[editor], is_breaking=True)
+    ArticleFactory.create_batch(count, section=section, authors=[editor], is_featured=True)
+    ArticleFactory(section=section, authors=[editor], is_pinned=True)
 
 
 @pytest.mark.parametrize("page", ["home", "section", "article", "editor"])
 def test_public_page_query_count_does_not_grow_with_content(client, masthead, page):
     section = SectionFactory()
     editor = EditorFactory()
-    article = ArticleFactory(section=section, authors=[editor])
+    article = ArticleFactory(
+        section=section, authors=[editor], is_breaking=True, is_featured=True, is_pinned=True
+    )
     ArticleFactory(section=section, authors=[editor])  # a neighbour, so lists are not empty
     url = {
         "home": reverse("articles:home"),

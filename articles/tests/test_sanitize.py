@@ -150,7 +150,10 @@ def test_every_attack_vector_is_harmless_once_stored_and_once_rendered(section, 
 
 def test_a_vector_saved_through_the_admin_is_harmless_on_the_live_page(staff_client, section):
     editor = EditorFactory()
-    vector = '<img src=x onerror=alert(1)><svg/onload=alert(2)><a href="javascript:alert(3)">x</a>'
+    vector = (
+        "<p>نص الخبر</p>"
+        '<img src=x onerror=alert(1)><svg/onload=alert(2)><a href="javascript:alert(3)">x</a>'
+    )
     response = staff_client.post(
         reverse("admin:articles_article_add"),
         {
@@ -176,6 +179,36 @@ def test_a_vector_saved_through_the_admin_is_harmless_on_the_live_page(staff_cli
     assert all(
         el.tag != "script" or is_data_block(el) for el in tree.iter() if isinstance(el.tag, str)
     )
+
+
+def test_a_body_with_nothing_left_after_cleaning_is_refused_and_kept_in_the_form(
+    staff_client, section
+):
+    editor = EditorFactory()
+    only_attack = '<script>alert(1)</script><svg/onload=alert(2)><img src="https://evil.example/x">'
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "headline": "خبر بلا متن",
+            "slug": "خبر-بلا-متن",
+            "body": only_attack,
+            "section": section.pk,
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-MIN_NUM_FORMS": "1",
+            "bylines-MAX_NUM_FORMS": "1000",
+            "bylines-0-editor": editor.pk,
+            "bylines-0-position": "0",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "لم يبقَ من المتن شيء يُعرض" in html
+    assert "خبر بلا متن" in html  # the headline the editor typed is still in the form
+    assert not Article.objects.exists()
 
 
 def shape(html):

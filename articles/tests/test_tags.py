@@ -9,6 +9,7 @@ from articles.models import Article, Tag
 from articles.related import related_articles
 from articles.tagging import parse_tags
 
+from .admin_forms import split_datetime
 from .factories import ArticleFactory, EditorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,8 @@ def test_editor_tags_an_article_in_the_admin_and_the_tags_are_created_with_arabi
             "section": section.pk,
             "tags": "الناتو، الشرق الأوسط",
             "status": "published",
-            "published_at_0": article.published_at.strftime("%Y-%m-%d"),
-            "published_at_1": article.published_at.strftime("%H:%M:%S"),
+            **split_datetime("published_at", article.published_at),
+            "opened_at": form.context["adminform"].form["opened_at"].value(),
             "bylines-TOTAL_FORMS": "1",
             "bylines-INITIAL_FORMS": "1",
             "bylines-MIN_NUM_FORMS": "1",

@@ -1,0 +1,183 @@
+"""The admin's article form: workflow-aware status field and the no-lost-edits guard."""
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from . import workflow
+from .models import Article
+
+Status = Article.Status
+
+
+def display_name(user) -> str:
+    """How the newsroom knows a user: their byline name, else full name, else username."""
+    if user is None:
+        return "مستخدم آخر"
+    profile = getattr(user, "editor_profile", None)
+    if profile is not None:
+        return profile.name
+    return user.get_full_name() or user.get_username()
+
+
+def edit_token(article: Article) -> str:
+    """What the form remembers about the version the editor opened."""
+    return article.updated_at.isoformat() if article.updated_at else ""
+
+
+class ArticleAdminForm(forms.ModelForm):
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    workflow_comment = forms.CharField(
+        label="ملاحظة مع تغيير الحالة",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="تُحفظ في سجل الخبر. عند إعادة الخبر إلى كاتبه اكتب له ما المطلوب.",
+    )
+
+    # Set per request by ArticleAdmin.get_form(): the user who fills this form in.
+    editing_user = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker",
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "lead_image",
+            "lead_image_alt",
+            "lead_image_caption",
+            "lead_image_credit",
+            "section",
+            "status",
+            "published_at",
+            "is_breaking",
+            "is_featured",
+            "is_pinned",
+            "pinned_until",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        article = self.instance
+        self.original_status = article.status if article.pk else Status.DRAFT
+        self.original_state = article.effective_status if article.pk else Status.DRAFT
+        self.planned_move: workflow.Move | None = None
+        self.move_kwargs: dict = {}
+        if article.pk and not self.is_bound:
+            self.fields["opened_at"].initial = edit_token(article)
+        if "status" in self.fields and self.editing_user is not None:
+            current_label = Status(self.original_state).label
+            self.fields["status"].choices = [(self.original_status, current_label)] + [
+                (move.target, f"{Status(move.target).label} ({move.label})")
+                for move in workflow.available_moves(article=article, user=self.editing_user)
+                if move.target != self.original_status
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_if_someone_saved_since_opened()
+        self._plan_move(cleaned)
+        pinned_until = cleaned.get("pinned_until")
+        if cleaned.get("is_pinned") and pinned_until and pinned_until <= timezone.now():
+            self._error("pinned_until", "وقت انتهاء التثبيت يجب أن يكون في المستقبل.")
+        return cleaned
+
+    def _refuse_if_someone_saved_since_opened(self):
+        """No lost edits: if the article changed after this form was opened, refuse the save.
+
+        The row is locked (inside the admin's transaction) so two saves cannot both pass.
+        """
+        stored = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("updated_by__editor_profile")
+            .get(pk=self.instance.pk)
+        )
+        token = self.cleaned_data.get("opened_at") or ""
+        try:
+            opened = datetime.fromisoformat(token)
+        except ValueError:
+            opened = None
+        if opened == stored.updated_at:
+            return
+        when = date_format(timezone.localtime(stored.updated_at), "j F Y، الساعة H:i")
+        raise ValidationError(
+            f"لم يُحفظ الخبر: عدّله {display_name(stored.updated_by)} في {when} بعد أن فتحته "
+            "أنت، وحفظك الآن كان سيمحو تعديله. نصك باقٍ في النموذج أدناه: انسخ ما أضفته، ثم "
+            "افتح الخبر من جديد في نافذة أخرى وأدخل تعديلاتك على أحدث نسخة.",
+            code="stale",
+        )
+
+    def _error(self, field: str | None, message: str) -> None:
+        """Attach to `field` when the form shows it (it may be read-only for this user)."""
+        self.add_error(field if field in self.fields else None, message)
+
+    def _plan_move(self, cleaned):
+        """Work out which workflow move this save asks for, and refuse it now if not allowed.
+
+        The admin then makes the move through the workflow service, which checks again.
+        """
+        article = self.instance
+        target = cleaned.get("status", self.original_status)
+        published_at = cleaned.get("published_at", article.published_at)
+        comment = cleaned.get("workflow_comment", "")
+        now = timezone.now()
+
+        if target == self.original_status:
+            if self.original_state == Status.SCHEDULED and published_at != article.published_at:
+                target = Status.SCHEDULED  # a new time for a scheduled story is a reschedule
+            elif (
+                self.original_state == Status.PUBLISHED
+                and published_at is not None
+                and published_at > now
+            ):
+                self._error(
+                    "published_at",
+                    "لا يُنقل خبر منشور إلى وقت في المستقبل؛ اسحبه أو أعده إلى المسودة ثم جدوله.",
+                )
+                return
+            else:
+                return
+
+        move = workflow.move_to(target, current=self.original_state)
+        if move is None:
+            self._error(
+                "status",
+                f"لا يمكن نقل خبر «{Status(self.original_state).label}» إلى "
+                f"«{Status(target).label}».",
+            )
+            return
+        try:
+            workflow.check_move(article=article, user=self.editing_user, move=move)
+        except (PermissionDenied, ValidationError) as error:
+            message = error.args[0] if isinstance(error, PermissionDenied) else error.messages[0]
+            self._error("status", message)
+            return
+
+        if move is workflow.SCHEDULE:
+            if published_at is None or published_at <= now:
+                self._error("published_at", "للجدولة اختر وقت نشر في المستقبل.")
+                return
+            self.move_kwargs = {"at": published_at, "comment": comment}
+        elif move is workflow.PUBLISH:
+            if published_at is not None and published_at > now:
+                self._error(
+                    "published_at",
+                    "هذا الوقت في المستقبل: اختر الحالة «مجدول» لينشر الخبر في موعده، "
+                    "أو امسح الوقت لينشر الآن.",
+                )
+                return
+            self.move_kwargs = {"at": published_at, "comment": comment}
+        elif move is workflow.SEND_BACK:
+            if not comment.strip():
+                self._error("workflow_comment", "اكتب للكاتب سبب إعادة الخبر وما المطلوب منه.")
+                return
+            self.move_kwargs = {"comment": comment}
+        else:
+            self.move_kwargs = {"comment": comment}
+        self.planned_move = move

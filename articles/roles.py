@@ -1,0 +1,11 @@
+"""The newsroom's roles, as Django groups created by migration 0003_newsroom_roles.
+
+The permissions each group holds are frozen in that migration; this module names the groups for
+code, tests and the README. A user gets a role by being put in its group (and `is_staff`).
+"""
+
+REPORTER = "مراسل"
+DESK_EDITOR = "محرر ديسك"
+EDITOR_IN_CHIEF = "رئيس التحرير"
+
+ROLES = (REPORTER, DESK_EDITOR, EDITOR_IN_CHIEF)

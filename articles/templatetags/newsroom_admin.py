@@ -1,0 +1,11 @@
+from django import template
+
+from articles.dashboard import desk_queues
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/articles/dashboard.html", takes_context=True)
+def newsroom_dashboard(context):
+    user = context["request"].user
+    return {"queues": desk_queues(user=user), "user": user, "request": context["request"]}

@@ -1,0 +1,432 @@
+"""The editorial workflow: every move of an article between states, and every desk write.
+
+    draft ──submit──▶ review ──publish──▶ published ──withdraw──▶ withdrawn
+      ▲                 │  └──schedule──▶ scheduled ─(its minute)─▶ published
+      └────send back────┘                    │                          │
+      ▲                                      │                          │
+      └───────────── return to draft ◀───────┴──────────────────────────┘
+
+Each service is keyword-only, checks the user's permission on the server (PermissionDenied with an
+Arabic message), refuses an impossible move (ValidationError), runs `full_clean()` in a transaction,
+keeps a version (django-reversion) with the user and a comment, and records each state move as an
+`ArticleTransition`. The admin, its list actions and any command call these, never `save()` with a
+new status. Every write goes through `_save()`, the one place for what must follow any change of a
+story; cached pages are purged by `articles/invalidation.py` on the save it makes.
+
+A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import reversion
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from .models import Article, ArticleAuthor, ArticleTransition, Editor, Section
+
+Status = Article.Status
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str  # the verb on buttons and actions: «نشر»
+    done: str  # what the log and messages say afterwards: «نُشر»
+    sources: frozenset[str]  # effective states the move starts from
+    target: str
+    permission: str
+    refusal: str  # why someone without the permission is refused
+
+
+SUBMIT = Move(
+    "submit",
+    "إرسال إلى المراجعة",
+    "أُرسل إلى المراجعة",
+    frozenset({Status.DRAFT}),
+    Status.REVIEW,
+    "articles.submit_article",
+    "ليس لك أن ترسل هذا الخبر إلى المراجعة.",
+)
+SEND_BACK = Move(
+    "send_back",
+    "إعادة إلى الكاتب",
+    "أُعيد إلى الكاتب",
+    frozenset({Status.REVIEW}),
+    Status.DRAFT,
+    "articles.send_back_article",
+    "إعادة الخبر إلى كاتبه من عمل محرري الديسك.",
+)
+PUBLISH = Move(
+    "publish",
+    "نشر",
+    "نُشر",
+    frozenset({Status.DRAFT, Status.REVIEW, Status.SCHEDULED}),
+    Status.PUBLISHED,
+    "articles.publish_article",
+    "ليس لك أن تنشر الأخبار؛ النشر من عمل محرري الديسك ورئيس التحرير.",
+)
+SCHEDULE = Move(
+    "schedule",
+    "جدولة",
+    "جُدول",
+    frozenset({Status.DRAFT, Status.REVIEW, Status.SCHEDULED}),
+    Status.SCHEDULED,
+    "articles.schedule_article",
+    "ليس لك أن تجدول نشر الأخبار؛ الجدولة من عمل محرري الديسك ورئيس التحرير.",
+)
+WITHDRAW = Move(
+    "withdraw",
+    "سحب",
+    "سُحب",
+    frozenset({Status.PUBLISHED}),
+    Status.WITHDRAWN,
+    "articles.withdraw_article",
+    "ليس لك أن تسحب خبرًا منشورًا؛ السحب من عمل محرري الديسك ورئيس التحرير.",
+)
+RETURN_TO_DRAFT = Move(
+    "return_to_draft",
+    "إعادة إلى المسودة",
+    "أُعيد إلى المسودة",
+    frozenset({Status.SCHEDULED, Status.WITHDRAWN}),
+    Status.DRAFT,
+    "articles.send_back_article",
+    "إعادة الخبر إلى المسودة من عمل محرري الديسك.",
+)
+MOVES = (SUBMIT, SEND_BACK, PUBLISH, SCHEDULE, WITHDRAW, RETURN_TO_DRAFT)
+
+HOME_PAGE_PERMISSION = "articles.manage_home_page"
+HOME_PAGE_REFUSAL = "تثبيت الخبر الرئيسي وتعليم العاجل والمميز من عمل محرري الديسك."
+
+# What a restored version brings back: the copy, never the workflow state or the home-page flags.
+RESTORED_FIELDS = (
+    "headline",
+    "slug",
+    "kicker",
+    "dek",
+    "body",
+    "lead_image",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
+)
+
+
+# Reading the rules ----------------------------------------------------------------------------
+
+
+def is_own(*, article: Article, user: User) -> bool:
+    """The user started the article or signs it through their staff profile."""
+    if article.pk is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return article.created_by_id == user.pk or article.authors.filter(user=user).exists()
+
+
+def can_edit(*, article: Article, user: User) -> bool:
+    """Desk editors edit any article; a reporter edits only their own drafts."""
+    if not (user.is_active and user.has_perm("articles.change_article")):
+        return False
+    if user.has_perm("articles.edit_others_article"):
+        return True
+    return article.pk is None or (
+        article.status == Status.DRAFT and is_own(article=article, user=user)
+    )
+
+
+def check_move(*, article: Article, user: User, move: Move) -> None:
+    """Raise PermissionDenied or ValidationError, in Arabic, unless `user` may make `move` now."""
+    if not (user.is_active and user.has_perm(move.permission)):
+        raise PermissionDenied(move.refusal)
+    if move is SUBMIT and not can_edit(article=article, user=user):
+        raise PermissionDenied("لا ترسل إلى المراجعة إلا مسوداتك أنت.")
+    state = article.effective_status
+    if state not in move.sources:
+        raise ValidationError(
+            f"لا يمكن «{move.label}» خبر حالته «{Status(state).label}».", code="invalid_move"
+        )
+
+
+def available_moves(*, article: Article, user: User) -> list[Move]:
+    """The moves `user` may make on `article` now, for buttons, actions and the status field."""
+    allowed = []
+    for move in MOVES:
+        try:
+            check_move(article=article, user=user, move=move)
+        except (PermissionDenied, ValidationError):
+            continue
+        allowed.append(move)
+    return allowed
+
+
+def move_to(target: str, *, current: str) -> Move | None:
+    """The move that takes an article in state `current` to `target` (None if none does)."""
+    for move in MOVES:
+        if move.target == target and current in move.sources:
+            return move
+    return None
+
+
+# The one path every write takes ---------------------------------------------------------------
+
+
+def _save(*, article: Article, by: User, comment: str) -> Article:
+    """Validate and save `article`, keeping a version with its author, time and comment.
+
+    Every service ends here, so anything that must follow any workflow change belongs here. The
+    purge of cached pages needs nothing more: it runs on the save (articles/invalidation.py).
+    """
+    article.updated_by = by if by.is_authenticated else None
+    article.full_clean()
+    with reversion.create_revision():
+        article.save()
+        # Explicitly, so this state replaces whatever an enclosing admin save recorded earlier.
+        reversion.add_to_revision(article)
+        reversion.set_user(article.updated_by)
+        reversion.set_comment(comment)
+    return article
+
+
+def _locked(article: Article) -> Article:
+    """The stored article, locked until the transaction ends, so two moves cannot interleave."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _sync(article: Article, stored: Article) -> Article:
+    """Bring the caller's instance up to date with what was saved."""
+    for field in (
+        "status",
+        "published_at",
+        "is_breaking",
+        "is_featured",
+        "is_pinned",
+        "pinned_until",
+        "updated_at",
+        "updated_by_id",
+        *RESTORED_FIELDS,
+        "section_id",
+    ):
+        setattr(article, field, getattr(stored, field))
+    return article
+
+
+_KEEP = object()
+
+
+def _move(
+    *,
+    article: Article,
+    by: User,
+    move: Move,
+    comment: str = "",
+    published_at=_KEEP,
+) -> Article:
+    """Make one state move: check it, save the new state with a version, record the transition.
+
+    The move is judged on the stored article, locked, not on the caller's copy, and only the
+    workflow fields change: a service never writes stale copy over someone else's edit.
+    """
+    stored = _locked(article)
+    check_move(article=stored, user=by, move=move)
+    from_status = stored.effective_status
+    stored.status = move.target
+    if published_at is not _KEEP:
+        stored.published_at = published_at
+    comment = comment.strip()
+    _save(article=stored, by=by, comment=f"{move.done}: {comment}" if comment else move.done)
+    ArticleTransition.objects.create(
+        article=stored,
+        from_status=from_status,
+        to_status=move.target,
+        by=by if by.is_authenticated else None,
+        comment=comment,
+    )
+    return _sync(article, stored)
+
+
+# Edits ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_save(*, article: Article, by: User, comment: str = "") -> Article:
+    """Save an edit of an article's copy (the admin's form); its state does not change here."""
+    if not can_edit(article=article, user=by):
+        raise PermissionDenied("ليس لك أن تعدّل هذا الخبر.")
+    if article.pk is None:
+        if article.status != Status.DRAFT:
+            raise ValidationError("يبدأ كل خبر مسودة؛ انقله بعدها عبر مراحل التحرير.")
+    elif _locked(article).status != article.status:
+        raise ValidationError("تتغير حالة الخبر عبر مراحل التحرير، لا بالحفظ المباشر.")
+    return _save(article=article, by=by, comment=comment or ("عُدّل" if article.pk else "أُنشئ"))
+
+
+# State moves -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by: User, comment: str = "") -> Article:
+    """A reporter (or anyone who may edit it) sends a draft to the desk."""
+    return _move(article=article, by=by, move=SUBMIT, comment=comment)
+
+
+@transaction.atomic
+def article_send_back(*, article: Article, by: User, comment: str) -> Article:
+    """The desk returns a story in review to its writer, saying why."""
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": "اكتب للكاتب سبب إعادة الخبر وما المطلوب منه."}, code="required"
+        )
+    return _move(article=article, by=by, move=SEND_BACK, comment=comment, published_at=None)
+
+
+@transaction.atomic
+def article_publish(
+    *, article: Article, by: User, at: datetime | None = None, comment: str = ""
+) -> Article:
+    """Publish now, or at a time already past (`at`) when the desk backdates a story."""
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError(
+            {"published_at": "هذا الوقت في المستقبل: اختر «جدولة» لينشر الخبر في موعده."},
+            code="future",
+        )
+    return _move(article=article, by=by, move=PUBLISH, comment=comment, published_at=at or now)
+
+
+@transaction.atomic
+def article_schedule(*, article: Article, by: User, at: datetime, comment: str = "") -> Article:
+    """Set the minute a story goes public; it appears then by itself, no worker needed."""
+    if at is None or at <= timezone.now():
+        raise ValidationError(
+            {"published_at": "للجدولة اختر وقت نشر في المستقبل."}, code="not_future"
+        )
+    return _move(article=article, by=by, move=SCHEDULE, comment=comment, published_at=at)
+
+
+@transaction.atomic
+def article_withdraw(*, article: Article, by: User, comment: str = "") -> Article:
+    """Take a published story down; its address answers 410 Gone from now on."""
+    return _move(article=article, by=by, move=WITHDRAW, comment=comment)
+
+
+@transaction.atomic
+def article_return_to_draft(*, article: Article, by: User, comment: str = "") -> Article:
+    """Cancel a schedule, or bring a withdrawn story back to the desk to be reworked."""
+    return _move(article=article, by=by, move=RETURN_TO_DRAFT, comment=comment, published_at=None)
+
+
+SERVICES = {
+    SUBMIT: article_submit,
+    SEND_BACK: article_send_back,
+    PUBLISH: article_publish,
+    SCHEDULE: article_schedule,
+    WITHDRAW: article_withdraw,
+    RETURN_TO_DRAFT: article_return_to_draft,
+}
+
+
+# Home-page control ----------------------------------------------------------------------------
+
+
+def _check_home_page(by: User) -> None:
+    if not (by.is_active and by.has_perm(HOME_PAGE_PERMISSION)):
+        raise PermissionDenied(HOME_PAGE_REFUSAL)
+
+
+@transaction.atomic
+def article_set_breaking(*, article: Article, by: User, breaking: bool = True) -> Article:
+    """Mark (or unmark) a story as breaking news for the home page's strip."""
+    _check_home_page(by)
+    stored = _locked(article)
+    stored.is_breaking = breaking
+    _save(article=stored, by=by, comment="عُلّم عاجلًا" if breaking else "أُلغيت صفة العاجل")
+    return _sync(article, stored)
+
+
+@transaction.atomic
+def article_set_featured(*, article: Article, by: User, featured: bool = True) -> Article:
+    """Add (or remove) a story to the editors' picks on the home page."""
+    _check_home_page(by)
+    stored = _locked(article)
+    stored.is_featured = featured
+    _save(article=stored, by=by, comment="عُلّم مميزًا" if featured else "أُلغيت صفة المميز")
+    return _sync(article, stored)
+
+
+@transaction.atomic
+def article_pin(*, article: Article, by: User, until: datetime | None = None) -> Article:
+    """Make a story the home page's lead (until a time, or until unpinned); one lead at a time."""
+    _check_home_page(by)
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"pinned_until": "وقت انتهاء التثبيت يجب أن يكون في المستقبل."})
+    for other in Article.objects.select_for_update().filter(is_pinned=True).exclude(pk=article.pk):
+        other.is_pinned = False
+        other.pinned_until = None
+        _save(article=other, by=by, comment="أُلغي تثبيته لتثبيت خبر آخر")
+    stored = _locked(article)
+    stored.is_pinned = True
+    stored.pinned_until = until
+    _save(article=stored, by=by, comment="ثُبّت في صدارة الصفحة الرئيسية")
+    return _sync(article, stored)
+
+
+@transaction.atomic
+def article_unpin(*, article: Article, by: User) -> Article:
+    _check_home_page(by)
+    stored = _locked(article)
+    stored.is_pinned = False
+    stored.pinned_until = None
+    _save(article=stored, by=by, comment="أُلغي تثبيته في الصدارة")
+    return _sync(article, stored)
+
+
+# History --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_restore_version(*, article: Article, version: Version, by: User) -> Article:
+    """Bring back the copy and bylines of an older version, as a new version.
+
+    The workflow state, publication time and home-page flags stay as they are now: restoring
+    old text never publishes, unpublishes or reschedules anything.
+    """
+    stored = _locked(article)
+    if not can_edit(article=stored, user=by):
+        raise PermissionDenied("ليس لك أن تعدّل هذا الخبر، فلا يمكنك استعادة نسخة منه.")
+    if version.content_type.model_class() is not Article or version.object_id != str(stored.pk):
+        raise ValidationError("هذه النسخة ليست من هذا الخبر.")
+    old = version.field_dict
+    for field in RESTORED_FIELDS:
+        setattr(stored, field, old[field] if field != "lead_image" else old[field].name)
+    if Section.objects.filter(pk=old["section_id"]).exists():
+        stored.section_id = old["section_id"]
+
+    bylines = sorted(
+        (
+            (byline.field_dict["position"], byline.field_dict["editor_id"])
+            for byline in version.revision.version_set.filter(
+                content_type__app_label="articles", content_type__model="articleauthor"
+            )
+            if byline.field_dict["article_id"] == stored.pk
+        ),
+    )
+    existing = set(
+        Editor.objects.filter(pk__in=[e for _, e in bylines]).values_list("pk", flat=True)
+    )
+    bylines = [(position, editor) for position, editor in bylines if editor in existing]
+
+    when = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")
+    with reversion.create_revision():
+        if bylines:
+            stored.bylines.all().delete()
+            ArticleAuthor.objects.bulk_create(
+                ArticleAuthor(article=stored, editor_id=editor, position=position)
+                for position, editor in bylines
+            )
+        _save(article=stored, by=by, comment=f"استُعيدت نسخة {when}")
+    return _sync(article, stored)
