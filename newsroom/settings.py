@@ -123,7 +123,7 @@ LOGIN_URL = "admin:login"
 
 # Rich text: CKEditor 4 through django-ckeditor, configured for Arabic news copy.
 CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_IMAGE_BACKEND = "pillow"
+CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_BROWSE_SHOW_DIRS = False
 CKEDITOR_CONFIGS = {
@@ -145,6 +145,11 @@ CKEDITOR_CONFIGS = {
         "format_tags": "p;h2;h3;h4",
         "removePlugins": "exportpdf",
         "extraPlugins": "",
+        # Image sizes as width/height attributes, not inline styles: the sanitizer keeps
+        # attributes (and drops styles), and the reader's browser reserves the space before the
+        # picture arrives, so the text does not jump.
+        "disallowedContent": "img{width,height}",
+        "extraAllowedContent": "img[width,height]",
     },
 }
 SILENCED_SYSTEM_CHECKS = [

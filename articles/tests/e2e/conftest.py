@@ -30,7 +30,6 @@ from articles.tests.factories import (
     EditorFactory,
     MastheadFactory,
     SectionFactory,
-    UserFactory,
     jpeg_upload,
 )
 
@@ -119,11 +118,11 @@ def page(new_page):
 
 
 @pytest.fixture
-def superuser(transactional_db):
-    user = UserFactory(username="desk-chief", is_staff=True, is_superuser=True)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+def superuser(transactional_db, django_user_model):
+    """An editor with every right, who signs in with `PASSWORD`."""
+    return django_user_model.objects.create_superuser(
+        "desk-chief", "desk-chief@example.com", PASSWORD
+    )
 
 
 @pytest.fixture
