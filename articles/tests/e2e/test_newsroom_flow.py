@@ -49,6 +49,7 @@ def test_editor_publishes_an_arabic_story_that_readers_see_on_phone_and_desktop(
     body = admin_ui.ckeditor_html(page)
     assert "<strong>رسميًا</strong>" in body
     assert 'href="https://www.cabinet.gov.eg/"' in body
+    admin_ui.ckeditor_body(page).evaluate("body => body.ownerDocument.defaultView.scrollTo(0, 0)")
     screenshot(page, "body-written-in-ckeditor")
 
     # The lead photo, with the alt text the form requires, then section, byline and status.
