@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check ci clean
+.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ run: install
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py rebuild_search_index --verbosity 0
 	$(PY) manage.py create_admin_if_missing
 	STATICFILES_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	STATICFILES_MANIFEST=1 WHITENOISE_USE_FINDERS=0 DEBUG=0 $(BIN)/gunicorn newsroom.wsgi \
@@ -48,8 +49,27 @@ migrations-check: install
 test: lint migrations-check
 	$(BIN)/pytest
 
+# The browser suite: Playwright drives Debian's Chromium (never a downloaded browser) against a
+# live server; axe-core and the Nu HTML Checker come from npm (package.json), the checker runs on
+# Java. Screenshots of every step land in e2e-screenshots/.
+CHROMIUM ?= /usr/bin/chromium
+# The live server binds to 127.0.0.1 on a free port; set E2E_LIVESERVER=127.0.0.1:8171 to fix one.
+E2E_LIVESERVER ?= 127.0.0.1
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+browser-check:
+	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): run 'apt-get install -y chromium' (as root)"; exit 1; }
+	@command -v java >/dev/null || { echo "No java: run 'apt-get install -y default-jre-headless' (as root)"; exit 1; }
+	@command -v npm >/dev/null || { echo "No npm: run 'apt-get install -y nodejs npm' (as root)"; exit 1; }
+
+e2e: install browser-check node_modules/.installed
+	NEWSROOM_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m e2e --liveserver=$(E2E_LIVESERVER) $(PYTEST_ARGS)
+
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules e2e-screenshots

@@ -1,13 +1,35 @@
+from django.db.models import Q
+from django.utils.functional import SimpleLazyObject, lazy
+
 from .models import Editor, Masthead, Section
+
+# The footer credits the senior staff; a newsroom of hundreds still shows one short list.
+FOOTER_STAFF_LIMIT = 12
 
 
 def masthead(request):
-    """The header every public page shares: paper name, chief's credit, section navigation."""
+    """What every public page shares: paper name, chief's credit, sections, staff credits.
+
+    Lazy: a page that never shows them (an admin page) runs no query for them, and a public page
+    runs one for the staff (the editor-in-chief first, so the credit line comes from the same
+    rows) and one for the sections, however much the paper has published.
+    """
     masthead = Masthead.for_request(request)
-    editor_in_chief = Editor.objects.filter(is_editor_in_chief=True).first()
+    staff = SimpleLazyObject(
+        lambda: list(
+            Editor.objects.filter(Q(is_editor_in_chief=True) | ~Q(job_title="")).order_by(
+                "-is_editor_in_chief", "name"
+            )[:FOOTER_STAFF_LIMIT]
+        )
+    )
+
+    def editor_in_chief():
+        return staff[0] if staff and staff[0].is_editor_in_chief else None
+
     return {
         "masthead": masthead,
-        "editor_in_chief": editor_in_chief,
-        "masthead_credit": masthead.credit_line(editor_in_chief),
+        "editor_in_chief": SimpleLazyObject(editor_in_chief),
+        "masthead_credit": lazy(lambda: masthead.credit_line(editor_in_chief()), str)(),
         "nav_sections": Section.objects.in_navigation(),
+        "footer_staff": staff,
     }

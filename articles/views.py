@@ -66,7 +66,7 @@ class HomeView(CachedPageMixin, TemplateView):
             website_json_ld=previews.website_json_ld(
                 request=self.request, masthead=Masthead.for_request(self.request)
             ),
-            breaking=breaking,
+            breaking_news=breaking,
             featured=[article for article in highlights if article.is_featured][
                 :HOME_FEATURED_COUNT
             ],

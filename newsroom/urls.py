@@ -15,10 +15,15 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, not when this module is imported, so a test (or a live
+    # server in the browser tests) that moves uploads to a temporary folder is served from it.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # The embedded run serves uploads itself; production leaves this to object storage or the
     # web server in front (SERVE_MEDIA=0).
     media_prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns += [
-        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    urlpatterns += [re_path(rf"^{media_prefix}/(?P<path>.*)$", serve_media)]
