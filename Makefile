@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check ci clean
+.PHONY: install run serve test lint format migrations-check ci clean bench load-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ migrations-check: install
 
 test: lint migrations-check
 	$(BIN)/pytest
+
+# Benchmarks, not tests (bench/README.md): seed 100,000 articles, measure pages with wrk on SQLite
+# and on PostgreSQL + Redis, then the load test; results in bench/RESULTS.md and bench/results/.
+# BENCH_ARTICLES=2000 make bench for a quick run.
+bench: install
+	$(PY) bench/run.py
+	$(PY) bench/load_test.py
+
+load-test: install
+	$(PY) bench/load_test.py
 
 ci:
 	bash .ci/run
