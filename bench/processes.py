@@ -26,9 +26,15 @@ PYTHON = str(VENV_BIN / "python")
 GUNICORN = str(VENV_BIN / "gunicorn")
 HOST = "127.0.0.1"
 
-PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+FULL_SIZE = 100_000
+# One database per seed size, so a quick run on a small seed keeps the full one.
+_SIZE_SUFFIX = "" if ARTICLES == FULL_SIZE else f"_{ARTICLES}"
+PG_URL = os.environ.get(
+    "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/newsroom_bench{_SIZE_SUFFIX}"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
-SQLITE_URL = f"sqlite:///{DATA / 'bench.sqlite3'}"
+SQLITE_URL = f"sqlite:///{DATA / f'bench{_SIZE_SUFFIX}.sqlite3'}"
 
 _running: list[subprocess.Popen] = []
 

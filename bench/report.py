@@ -131,6 +131,18 @@ def _targets(stack: dict) -> list[str]:
     return rows
 
 
+def _sql_time(stack: dict) -> str:
+    parts = []
+    for page in PAGES:
+        log = stack["inprocess"]["pages"].get(page, {}).get("query_log")
+        if log:
+            total = sum(q["ms"] for q in log)
+            parts.append(
+                f"{page} {total:.0f} ms (slowest query {max(q['ms'] for q in log):.0f} ms)"
+            )
+    return ", ".join(parts)
+
+
 def _ceiling_runs(server: dict) -> str:
     ceiling = server["pages"].get("ceiling", {})
     return f"{_num(ceiling.get('rps_before_pages'))} then {_num(ceiling.get('rps_after_pages'))}"
@@ -167,6 +179,10 @@ def _stack_section(stack: dict) -> list[str]:
         "different published stories. The ceiling's req/s is the mean of a run before the pages "
         f"and one after them (cold server {_ceiling_runs(stack['cold'])}, warm server "
         f"{_ceiling_runs(stack['warm'])} req/s).",
+        "",
+        f"Time in SQL for one page with the cache empty: {_sql_time(stack)}. Queries and "
+        f"cProfiles: `bench/results/bench.json` (query_log) and "
+        f"`bench/results/profile-{stack['name']}-*.txt`.",
         "",
         "Gunicorn workers' resident memory (VmRSS) after the load: cold run "
         f"{stack['cold']['worker_rss_mb']} MB, warm run {stack['warm']['worker_rss_mb']} MB.",
@@ -249,7 +265,7 @@ def write() -> None:
     ]
     for name in ("sqlite", "postgres"):
         if name in bench["stacks"]:
-            lines += _stack_section(bench["stacks"][name])
+            lines += _stack_section({"name": name, **bench["stacks"][name]})
     if load:
         lines += _load_test_section(load)
     OUTPUT.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

@@ -29,9 +29,18 @@ from pathlib import Path
 
 import processes
 import report
-from processes import DATA, PG_URL, PYTHON, REDIS_URL, RESULTS, ROOT, SQLITE_URL, Gunicorn
+from processes import (
+    ARTICLES,
+    DATA,
+    PG_URL,
+    PYTHON,
+    REDIS_URL,
+    RESULTS,
+    ROOT,
+    SQLITE_URL,
+    Gunicorn,
+)
 
-ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
 STACK_NAMES = os.environ.get("BENCH_STACKS", "sqlite,postgres").split(",")
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
