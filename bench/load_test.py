@@ -109,6 +109,7 @@ def main() -> int:
         for reader in readers:
             reader.wait(timeout=SECONDS + 120)
         rss = [size for server in servers for size in server.worker_rss_mb()]
+    clear_cache(env)  # leave the shared cache empty, as run.py does
 
     figures = [parse_wrk(log.read_text()) for log in wrk_logs]
     statuses = [
