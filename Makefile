@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean
+.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean bench load-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,15 @@ browser-check:
 
 e2e: install browser-check node_modules/.installed
 	NEWSROOM_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m e2e --liveserver=$(E2E_LIVESERVER) $(PYTEST_ARGS)
+# Benchmarks, not tests (bench/README.md): seed 100,000 articles, measure pages with wrk on SQLite
+# and on PostgreSQL + Redis, then the load test; results in bench/RESULTS.md and bench/results/.
+# BENCH_ARTICLES=2000 make bench for a quick run.
+bench: install
+	$(PY) bench/run.py
+	$(PY) bench/load_test.py
+
+load-test: install
+	$(PY) bench/load_test.py
 
 ci:
 	bash .ci/run

@@ -1,0 +1,187 @@
+"""What one page costs inside Django: SQL queries, bytes, render time; and the pages to load-test.
+
+    .venv/bin/python bench/inprocess.py --out FILE [--renders 50] [--profile-dir DIR]
+
+Runs with the environment of the stack being measured (DATABASE_URL, REDIS_URL, DEBUG off,
+STATICFILES_MANIFEST=1 after collectstatic). For each page it records:
+- queries and bytes with the shared cache emptied first (CaptureQueriesContext), and the queries
+  when the page is served from the cache;
+- render time percentiles over `--renders` requests through Django's test client with the page
+  cache off (NEWSROOM_PAGE_CACHE_SECONDS=0, as the "cold" gunicorn runs), and with it warm;
+- optionally a cProfile of cold renders, written as text for finding hot spots.
+It also saves the article page's HTML into STATIC_ROOT (the "ceiling": the same bytes served as a
+static file by WhiteNoise) and writes a list of published article paths for wrk to spread over.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import statistics
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import django_setup
+
+django_setup.setup()
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from articles.models import Article, Section
+
+SEARCH_PATH = "/search/?q=" + quote("باكستان")
+# The site feed's address is not settled yet: the first of these that answers 200 is measured.
+FEED_CANDIDATES = ["/feed/", "/rss/", "/feeds/latest/", "/feed/rss/"]
+CEILING_NAME = "bench/article.html"
+PROFILED_PAGES = ("home", "section", "article")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timings(values_ms: list[float]) -> dict:
+    return {
+        "p50": round(statistics.median(values_ms), 2),
+        "p90": round(percentile(values_ms, 0.9), 2),
+        "min": round(min(values_ms), 2),
+        "samples": len(values_ms),
+    }
+
+
+def choose_pages(client: Client) -> dict[str, str | None]:
+    published = Article.objects.published()
+    article = published.exclude(lead_image="").order_by("-published_at", "-pk").first()
+    section = Section.objects.in_navigation().first()
+    feed = next((url for url in FEED_CANDIDATES if client.get(url).status_code == 200), None)
+    return {
+        "home": "/",
+        "section": section.get_absolute_url() if section else None,
+        "article": article.get_absolute_url() if article else None,
+        "search": SEARCH_PATH,
+        "feed": feed,
+    }
+
+
+def render_ms(client: Client, paths: list[str], budget_s: float = 30.0) -> list[float]:
+    """Milliseconds per request, stopping early (after 5 at least) when over the time budget."""
+    spent = []
+    deadline = time.perf_counter() + budget_s
+    for path in paths:
+        if len(spent) >= 5 and time.perf_counter() > deadline:
+            break
+        started = time.perf_counter()
+        response = client.get(path)
+        spent.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    return spent
+
+
+def profile_text(client: Client, paths: list[str], what: str, budget_s: float = 15.0) -> str:
+    """cProfile of requests for these paths (at least 3, then until the time budget is spent)."""
+    profiler = cProfile.Profile()
+    deadline = time.perf_counter() + budget_s
+    done = 0
+    for path in paths:
+        if done >= 3 and time.perf_counter() > deadline:
+            break
+        profiler.enable()
+        client.get(path)
+        profiler.disable()
+        done += 1
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    out.write(f"cProfile of {done} {what} of {paths[0]}\n\n")
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(25)
+    return out.getvalue()
+
+
+def measure(args) -> dict:
+    client = Client(HTTP_HOST="127.0.0.1")
+    cache.clear()
+    pages = choose_pages(client)
+    spread = list(
+        Article.objects.published().order_by("?").values_list("pk", "slug")[: args.article_paths]
+    )
+    article_paths = [f"/article/{pk}/{quote(slug)}/" for pk, slug in spread]
+    results = {}
+    for name, path in pages.items():
+        if path is None:
+            results[name] = {"path": None, "status": None, "available": False}
+            continue
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        entry = {"path": path, "status": response.status_code, "available": False}
+        results[name] = entry
+        if response.status_code != 200:
+            continue
+        with CaptureQueriesContext(connection) as warm_captured:
+            client.get(path)
+        entry.update(
+            available=True,
+            bytes=len(response.content),
+            queries=len(captured),
+            query_log=[
+                {"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"][:400]}
+                for q in captured.captured_queries
+            ],
+            warm_queries=len(warm_captured),
+        )
+        # Cold: the page cache keeps nothing, as in the cold gunicorn runs; the article page
+        # walks through different stories, as a cold cache meets them.
+        with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
+            cache.clear()
+            paths = article_paths[: args.renders] if name == "article" else [path] * args.renders
+            render_ms(client, paths[:3])  # first-touch costs (template loading) aside
+            entry["render_ms"] = timings(render_ms(client, paths))
+            if args.profile_dir and name in PROFILED_PAGES:
+                text = profile_text(client, paths[:20], "cold renders (page cache off)")
+                (args.profile_dir / f"profile-{args.stack}-{name}.txt").write_text(text)
+        entry["warm_render_ms"] = timings(render_ms(client, [path] * args.renders))
+        if args.profile_dir and name == "article":
+            text = profile_text(client, [path] * 200, "cached answers (page cache on)")
+            (args.profile_dir / f"profile-{args.stack}-{name}-cached.txt").write_text(text)
+
+    if results["article"]["available"]:
+        ceiling = Path(settings.STATIC_ROOT) / CEILING_NAME
+        ceiling.parent.mkdir(parents=True, exist_ok=True)
+        ceiling.write_bytes(client.get(pages["article"]).content)
+        results["ceiling"] = {
+            "path": "/" + settings.STATIC_URL.strip("/") + "/" + CEILING_NAME,
+            "bytes": ceiling.stat().st_size,
+            "available": True,
+        }
+    cache.clear()
+    return {
+        "database": connection.vendor,
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "articles": Article.objects.count(),
+        "published": Article.objects.published().count(),
+        "pages": results,
+        "article_paths": article_paths,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--stack", default="local")
+    parser.add_argument("--renders", type=int, default=50)
+    parser.add_argument("--article-paths", type=int, default=2000)
+    parser.add_argument("--profile-dir", type=Path)
+    args = parser.parse_args()
+    args.out.write_text(json.dumps(measure(args), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
