@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -36,9 +37,20 @@ def _generation_key(name: str) -> str:
 
 
 def bump(names: Iterable[str]) -> None:
-    """Mark these names changed now: every page built from any of them is rebuilt on next view."""
+    """Mark these names changed: every page built from any of them is rebuilt on next view.
+
+    Twice: now, and again when the transaction making the change commits. A reader whose page is
+    built between the two sees the database before the commit; the second bump, later than the
+    start of that build, makes the page stale the moment the change becomes visible.
+    """
+    names = set(names)
+    _set_generations(names)
+    transaction.on_commit(lambda: _set_generations(names))
+
+
+def _set_generations(names: set[str]) -> None:
     now = time.time()
-    cache.set_many({_generation_key(name): now for name in set(names)}, timeout=None)
+    cache.set_many({_generation_key(name): now for name in names}, timeout=None)
 
 
 def _generations(names: Iterable[str]) -> dict[str, float]:
@@ -59,11 +71,15 @@ def article_dependencies(*, article_id, section_slugs=(), editor_slugs=(), tag_s
     }
 
 
-def release_due_scheduled_stories() -> None:
-    """Stories whose minute has come appear now, on every server, with no scheduler."""
+def release_due_scheduled_stories(next_at=None) -> None:
+    """Stories whose minute has come appear now, on every server, with no scheduler.
+
+    `next_at` is the cached time of the next scheduled story when the caller already read it.
+    """
     from .models import Article
 
-    next_at = cache.get(NEXT_SCHEDULED_KEY)
+    if next_at is None:
+        next_at = cache.get(NEXT_SCHEDULED_KEY)
     if next_at is None:
         upcoming = Article.objects.awaiting_publication().order_by("published_at").first()
         next_at = upcoming.published_at.timestamp() if upcoming else NOTHING_SCHEDULED
@@ -77,8 +93,10 @@ def release_due_scheduled_stories() -> None:
 
 
 def forget_schedule() -> None:
-    """A publication time changed somewhere: look the next scheduled minute up again."""
+    """A publication time changed somewhere: look the next scheduled minute up again (now, and
+    once the change is committed, so the lookup cannot read the database before it)."""
     cache.delete(NEXT_SCHEDULED_KEY)
+    transaction.on_commit(lambda: cache.delete(NEXT_SCHEDULED_KEY))
 
 
 def reader_may_share_cache(request) -> bool:
@@ -88,6 +106,35 @@ def reader_may_share_cache(request) -> bool:
     return not (settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated)
 
 
+def _page_key(request) -> str:
+    return "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def stored_page(request) -> tuple[HttpResponse, int | None] | None:
+    """The stored page for this address, if nothing it shows has changed since it was built.
+
+    Two round trips to the cache: the page with the next scheduled minute, then the generations
+    of what the page was built from. Returns the response and the article it counts a read for.
+    """
+    key = _page_key(request)
+    found = cache.get_many([key, NEXT_SCHEDULED_KEY])
+    stored = found.get(key)
+    if stored is None:
+        return None  # the view builds it from the database as it is now
+    release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
+    built_from, response, read_article_id = stored
+    if _generations(built_from) != built_from:
+        return None
+    return response, read_article_id
+
+
+def count_read(request, article_id: int | None) -> None:
+    if article_id is not None:
+        from . import most_read
+
+        most_read.record_read(article_id=article_id, request=request)
+
+
 def serve_cached(
     request,
     build: Callable[[], HttpResponse],
@@ -95,25 +142,27 @@ def serve_cached(
     *,
     last_modified=None,
     timeout: Callable[[], int] | None = None,
+    read_article_id: Callable[[], int | None] | None = None,
 ) -> HttpResponse:
     """The response for a public page: from the shared cache while still valid, else built.
 
     `names` are what the page is built from (SITE is always added); it may be a set that
-    `build` fills in as it loads things (see CachedPageMixin.depends_on).
+    `build` fills in as it loads things (see CachedPageMixin.depends_on). `read_article_id`
+    names the article a served page counts a read for (most read), cached or not.
     """
     if not reader_may_share_cache(request):
         response = build()
         patch_cache_control(response, private=True, no_cache=True, no_store=True)
         return response
 
-    release_due_scheduled_stories()
-    key = "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    stored = cache.get(key)
-    if stored is not None:
-        built_from, response = stored
-        if _generations(built_from) == built_from:
-            return _for_shared_caches(response)
+    already_missed = getattr(request, "newsroom_page_cache_missed", False)
+    if not already_missed and (hit := stored_page(request)) is not None:
+        response, article_id = hit
+        count_read(request, article_id)
+        return for_shared_caches(response)
 
+    # Know the next scheduled minute before storing anything, so a later hit can honour it.
+    release_due_scheduled_stories()
     started = time.time()
     response = build()
     if hasattr(response, "render") and callable(response.render):
@@ -123,15 +172,17 @@ def serve_cached(
         modified = last_modified() if callable(last_modified) else last_modified
         if modified:
             response["Last-Modified"] = http_date(modified.timestamp())
+        article_id = read_article_id() if read_article_id else None
+        count_read(request, article_id)
         built_from = _generations({SITE, *names})
         # A change that landed while the page was being built: serve it, do not keep it.
         if max(built_from.values(), default=0.0) <= started:
             seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
-            cache.set(key, (built_from, response), seconds)
-    return _for_shared_caches(response)
+            cache.set(_page_key(request), (built_from, response, article_id), seconds)
+    return for_shared_caches(response)
 
 
-def _for_shared_caches(response):
+def for_shared_caches(response):
     patch_cache_control(
         response,
         public=True,
@@ -160,8 +211,8 @@ class CachedPageMixin:
     While it builds the page a view calls `self.depends_on(...)` with what it loaded, and may set
     `self.last_modified`; this mixin stores, validates, and sets ETag, Last-Modified and
     Cache-Control for browsers and the CDN. Conditional requests (304) are answered by Django's
-    ConditionalGetMiddleware from those validators. `served()` runs on every response, cached
-    or not (most-read counting).
+    ConditionalGetMiddleware from those validators (or by PublicPageCacheMiddleware, which
+    answers readers' repeat visits before sessions and the rest of the stack run).
     """
 
     last_modified = None
@@ -169,8 +220,9 @@ class CachedPageMixin:
     def depends_on(self, *names: str) -> None:
         self.cache_names.update(names)
 
-    def served(self, request, response) -> None:
-        """Called for every response, from the cache or freshly built."""
+    def read_article_id(self) -> int | None:
+        """The article a served page counts a read for (most read); None for lists."""
+        return None
 
     def changes_at(self, *moments: datetime | None) -> None:
         """The page will change by itself at the earliest of these moments (a breaking story
@@ -194,8 +246,8 @@ class CachedPageMixin:
             self.cache_names,
             last_modified=lambda: self.last_modified,
             timeout=self._cache_seconds,
+            read_article_id=self.read_article_id,
         )
-        self.served(request, response)
         return response
 
 

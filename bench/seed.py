@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from tqdm import tqdm
 
+from articles import images
 from articles.arabic import arabic_slugify
 from articles.importer import decode_article_file, parse_article_text
 from articles.management.commands.load_demo import demo_photo
@@ -205,13 +206,18 @@ def seed_image_pool(state: dict) -> None:
     for index, color in enumerate(POOL_COLORS[:IMAGE_POOL_SIZE]):
         if not default_storage.exists(pool_image_name(index)):
             default_storage.save(pool_image_name(index), demo_photo(color))
+        # Renditions once per pool photo, as an upload would get them: pages link to these.
+        field = Article(lead_image=pool_image_name(index)).lead_image
+        images.renditions_generate(field_file=field, rendition_set=images.LEAD)
     state["images"] = [pool_image_name(i) for i in range(IMAGE_POOL_SIZE)]
+    state["image_size"] = (1200, 675)  # demo_photo's size; stored so pages never open files
 
 
 def seed_articles(state: dict) -> None:
     """The articles and their 1–2 bylines, in batches of `batch_size`, one transaction each."""
     rng, writer = state["rng"], state["writer"]
-    sections, editors, images = state["sections"], state["editors"], state["images"]
+    sections, editors, pool = state["sections"], state["editors"], state["images"]
+    width, height = state["image_size"]
     total, batch_size = state["articles"], state["batch_size"]
     now = timezone.now()
     spread = SPREAD.total_seconds()
@@ -231,7 +237,9 @@ def seed_articles(state: dict) -> None:
                         kicker=writer.words(1, 3) if rng.random() < 0.4 else "",
                         dek=rng.choice(writer.deks),
                         body=writer.body(),
-                        lead_image=rng.choice(images) if has_image else "",
+                        lead_image=rng.choice(pool) if has_image else "",
+                        lead_image_width=width if has_image else None,
+                        lead_image_height=height if has_image else None,
                         lead_image_caption=rng.choice(writer.captions) if has_image else "",
                         lead_image_credit=rng.choice(corpus.CREDITS) if has_image else "",
                         lead_image_alt=rng.choice(writer.alts) if has_image else "",

@@ -77,9 +77,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of each section, in one query."""
-        return (
-            self.annotate(
+        """The newest `per_section` stories of each section, in one query.
+
+        The ranking runs over ids, section and time only (narrow rows that the section index
+        serves); whole rows are read for the few winners. Ranking whole rows made PostgreSQL
+        sort 100 MB on disk for a paper of 100,000 stories.
+        """
+        winners = (
+            self.order_by()
+            .annotate(
                 rank_in_section=Window(
                     RowNumber(),
                     partition_by=[F("section_id")],
@@ -87,7 +93,10 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .filter(rank_in_section__lte=per_section)
-            .order_by("section__nav_position", "section_id", "rank_in_section")
+            .values("pk")
+        )
+        return self.filter(pk__in=winners).order_by(
+            "section__nav_position", "section_id", "-published_at", "-pk"
         )
 
 

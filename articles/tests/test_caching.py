@@ -178,3 +178,21 @@ def test_readers_get_cdn_friendly_headers_and_staff_always_fresh_pages(
     assert "no-store" in staff["Cache-Control"]
     assert "private" in staff["Cache-Control"]
     assert "تغيير مباشر في القاعدة" in staff.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_built_before_the_change_commits_is_not_served_after_it(
+    client, published_article, shared_cache, django_capture_on_commit_callbacks
+):
+    url = published_article.get_absolute_url()
+    with django_capture_on_commit_callbacks() as on_commit:
+        published_article.headline = "عنوان بعد الحفظ"
+        published_article.save()
+        # A reader asks while the editor's transaction is still open: the page built now stands
+        # for what other connections see, the state before the commit.
+        page(client, url)
+        assert page(client, url)[1] == 0, "cached for now"
+    assert on_commit, "the purge waits for the commit too"
+    for callback in on_commit:
+        callback()  # the commit
+    assert page(client, url)[1] > 0, "the page cached before the commit is rebuilt"
