@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command, get_commands
 from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.html import escape
 from tqdm import tqdm
@@ -72,8 +73,11 @@ def seeded_articles():
 
 
 def is_seeded(articles: int) -> bool:
-    """The database already holds a seed of this size (and nothing is half-written)."""
+    """The database already holds a seed of this size, on the current schema, all written."""
     try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return False  # seeded by an older version of the code: seed again
         return (
             Section.objects.count() == SECTION_COUNT
             and Editor.objects.count() == EDITOR_COUNT
