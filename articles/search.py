@@ -29,6 +29,7 @@ it from scratch.
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -58,6 +59,7 @@ ARTICLE_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 # words also get a form without them; queries are not stripped of them («وزير» stays «وزير»).
 CLITICS = ("و", "ف", "ب", "ل")
 MIN_STEM_LENGTH = 3
+REBUILD_BATCH = 500
 
 
 class SearchQueryError(ValueError):
@@ -120,6 +122,8 @@ def _document_fields(article: Article) -> tuple[str, str, str]:
 class SearchBackend(Protocol):
     def index(self, article: Article) -> None: ...
 
+    def add_many(self, articles: Iterable[Article]) -> None: ...
+
     def remove(self, article_id: int) -> None: ...
 
     def clear(self) -> None: ...
@@ -142,6 +146,21 @@ class PostgresSearchBackend:
                 ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector
                 """,  # noqa: S608 - table name from the model, values as parameters
                 [article.pk, headline, dek, body],
+            )
+
+    def add_many(self, articles: Iterable[Article]) -> None:
+        """Index articles known to be absent from the index (a rebuild), in one statement."""
+        from .models import SearchDocument
+
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"""
+                INSERT INTO {SearchDocument._meta.db_table} (article_id, vector)
+                VALUES (%s, setweight(to_tsvector('simple', %s), 'A')
+                         || setweight(to_tsvector('simple', %s), 'B')
+                         || setweight(to_tsvector('simple', %s), 'C'))
+                """,  # noqa: S608 - table name from the model, values as parameters
+                [(article.pk, *_document_fields(article)) for article in articles],
             )
 
     def remove(self, article_id: int) -> None:
@@ -199,6 +218,14 @@ class SqliteSearchBackend:
                 [article.pk, headline, dek, body],
             )
 
+    def add_many(self, articles: Iterable[Article]) -> None:
+        """Index articles known to be absent from the index (a rebuild), in one statement."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, headline, dek, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [(article.pk, *_document_fields(article)) for article in articles],
+            )
+
     def remove(self, article_id: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])  # noqa: S608
@@ -245,6 +272,19 @@ def backend() -> SearchBackend:
 
 def index_article(article: Article) -> None:
     backend().index(article)
+
+
+def rebuild_index(articles: Iterable[Article]) -> None:
+    """Empty the index and fill it again from `articles` (batches keep memory flat)."""
+    backend().clear()
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= REBUILD_BATCH:
+            backend().add_many(batch)
+            batch = []
+    if batch:
+        backend().add_many(batch)
 
 
 def remove_article(article_id: int) -> None:

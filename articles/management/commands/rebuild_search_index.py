@@ -17,8 +17,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, chunk_size, verbosity, **options):
         total = Article.objects.count()
-        search.clear_index()
-        articles = Article.objects.order_by("pk").iterator(chunk_size=chunk_size)
+        articles = (
+            Article.objects.order_by("pk")
+            .only("pk", "headline", "kicker", "dek", "body")
+            .iterator(chunk_size=chunk_size)
+        )
         progress = tqdm(
             articles,
             total=total,
@@ -27,7 +30,6 @@ class Command(BaseCommand):
             file=self.stderr._out,
             disable=verbosity < 1,
         )
-        for article in progress:
-            search.index_article(article)
+        search.rebuild_index(progress)
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} articles."))
