@@ -30,6 +30,6 @@ def masthead(request):
         "masthead": masthead,
         "editor_in_chief": SimpleLazyObject(editor_in_chief),
         "masthead_credit": lazy(lambda: masthead.credit_line(editor_in_chief()), str)(),
-        "nav_sections": Section.objects.in_navigation(),
+        "nav_sections": SimpleLazyObject(lambda: Section.objects.in_navigation_for(request)),
         "footer_staff": staff,
     }

@@ -36,17 +36,18 @@ class HomeView(CachedPageMixin, TemplateView):
         now = timezone.now()
         published = Article.objects.published().for_listing()
         # The pinned lead, if any, then the newest stories.
-        latest = list(published.pinned_first(now)[: HOME_LATEST_COUNT + 1])
+        latest = published.lead_and_latest(HOME_LATEST_COUNT + 1, now)
         breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
         highlights = list(
-            Article.objects.published().home_highlights(breaking_since=breaking_since)[
-                :HOME_HIGHLIGHTS_LIMIT
-            ]
+            Article.objects.published().home_highlights(
+                breaking_since=breaking_since, limit=HOME_HIGHLIGHTS_LIMIT
+            )
         )
         blocks = {}
-        for article in published.filter(section__show_in_nav=True).latest_per_section(
-            HOME_STORIES_PER_SECTION
-        ):
+        nav_section_ids = [
+            section.pk for section in Section.objects.in_navigation_for(self.request)
+        ]
+        for article in published.latest_per_section(HOME_STORIES_PER_SECTION, nav_section_ids):
             blocks.setdefault(article.section, []).append(article)
         breaking = [
             article

@@ -4,8 +4,8 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, F, Prefetch, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,6 +17,21 @@ from articles.sanitize import clean_body, has_reader_content
 
 from .editors import Editor
 from .sections import Section
+
+
+def ids_of_any(*querysets: models.QuerySet) -> RawSQL:
+    """The ids the querysets select, as one UNION ALL for `pk__in`.
+
+    Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
+    OR of the same conditions made the database scan the whole archive instead.
+    """
+    arms, params = [], []
+    for queryset in querysets:
+        sql, arm_params = queryset.values("pk").query.sql_with_params()
+        # Django compiled `sql`; every value stays a parameter.
+        arms.append(f"SELECT * FROM ({sql}) AS arm_{len(arms)}")  # noqa: S608
+        params.extend(arm_params)
+    return RawSQL(" UNION ALL ".join(arms), params)  # noqa: S611 - compiled by Django
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -33,30 +48,46 @@ class ArticleQuerySet(models.QuerySet):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
         return self.awaiting_publication().order_by("published_at", "pk")
 
-    def pinned_first(self, now: datetime | None = None):
-        """Newest first, except that a story pinned as the lead (and not expired) comes first."""
+    def lead_and_latest(self, count: int, now: datetime | None = None) -> list["Article"]:
+        """The `count` newest stories, except that a story pinned as the lead (and not expired)
+        comes first. One query: the newest come from the index in order and the pinned one is
+        added by its flag, so the database never sorts the archive by a computed value."""
         now = now or timezone.now()
-        return self.annotate(
-            pinned_now=Case(
-                When(
-                    Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
+        pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
+        newest = self.order_by("-published_at", "-pk")[:count]
+        # Flagged stories are few: read them all through the flag's partial index (an ORDER BY
+        # here would tempt the database into walking the whole archive by date instead).
+        pinned = self.filter(pinned_now).order_by()
+        stories = list(
+            self.filter(pk__in=ids_of_any(newest, pinned)).annotate(
+                pinned_now=Case(
+                    When(pinned_now, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
             )
-        ).order_by("-pinned_now", "-published_at", "-pk")
+        )
+        stories.sort(
+            key=lambda story: (not story.pinned_now, -story.published_at.timestamp(), -story.pk)
+        )
+        return stories[:count]
 
-    def home_highlights(self, *, breaking_since: datetime):
+    def home_highlights(self, *, breaking_since: datetime, limit: int):
         """Breaking stories younger than `breaking_since` and featured stories, in one query.
 
         The home page splits them into the breaking strip and the editors' picks; both need
         only a headline and a link, so no bylines are fetched.
         """
         return (
-            self.filter(Q(is_breaking=True, published_at__gte=breaking_since) | Q(is_featured=True))
+            self.filter(
+                pk__in=ids_of_any(
+                    # Few rows each, read through the flags' partial indexes.
+                    self.filter(is_breaking=True, published_at__gte=breaking_since).order_by(),
+                    self.filter(is_featured=True).order_by(),
+                )
+            )
             .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
-            .order_by("-published_at", "-pk")
+            .order_by("-published_at", "-pk")[:limit]
         )
 
     def owned_by(self, user):
@@ -76,24 +107,20 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of each section, in one query.
+    def latest_per_section(self, per_section: int, section_ids: list[int]):
+        """The newest `per_section` stories of each of these sections, in one query.
 
-        The ranking runs over ids, section and time only (narrow rows that the section index
-        serves); whole rows are read for the few winners. Ranking whole rows made PostgreSQL
-        sort 100 MB on disk for a paper of 100,000 stories.
+        One short ordered read per section (the section index gives each in order, so the
+        database stops after `per_section` rows), joined with UNION ALL. Ranking the whole archive
+        with a window function instead sorted 100,000 rows for every cold home page.
         """
-        winners = (
-            self.order_by()
-            .annotate(
-                rank_in_section=Window(
-                    RowNumber(),
-                    partition_by=[F("section_id")],
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
+        if not section_ids:
+            return self.none()
+        winners = ids_of_any(
+            *(
+                self.filter(section_id=section_id).order_by("-published_at", "-pk")[:per_section]
+                for section_id in section_ids
             )
-            .filter(rank_in_section__lte=per_section)
-            .values("pk")
         )
         return self.filter(pk__in=winners).order_by(
             "section__nav_position", "section_id", "-published_at", "-pk"
@@ -209,9 +236,22 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             # The shape of every public list: published, newest first, optionally per section.
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Newest first, read in order and stopped at the page size, for the whole paper and
+            # per section (the status filter cannot keep an index in order: two live states).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_public_idx"
+                fields=["section", "-published_at", "-id"], name="article_section_latest_idx"
+            ),
+            # The home page's pinned lead, breaking strip and editors' picks: a few flagged rows
+            # found without reading the archive.
+            models.Index(
+                fields=["-published_at"], condition=Q(is_pinned=True), name="article_pinned_idx"
+            ),
+            models.Index(
+                fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"
+            ),
+            models.Index(
+                fields=["-published_at"], condition=Q(is_featured=True), name="article_featured_idx"
             ),
         ]
         constraints = [

@@ -8,6 +8,12 @@ class SectionQuerySet(models.QuerySet):
     def in_navigation(self):
         return self.filter(show_in_nav=True)
 
+    def in_navigation_for(self, request) -> list:
+        """The navigation's sections, read once per request however many views and templates ask."""
+        if not hasattr(request, "_newsroom_nav_sections"):
+            request._newsroom_nav_sections = list(self.in_navigation())
+        return request._newsroom_nav_sections
+
 
 class Section(models.Model):
     name = models.CharField("الاسم", max_length=100, unique=True)
