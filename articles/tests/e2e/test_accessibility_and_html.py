@@ -81,3 +81,20 @@ def test_article_form_in_the_admin_has_no_serious_or_critical_accessibility_viol
         expect(combobox).to_have_attribute("aria-label", name)
     violations = accessibility.axe_violations(page)
     assert not violations, accessibility.describe(violations)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_desk_dashboard_and_its_chart_have_no_serious_or_critical_accessibility_violation(
+    new_page, desk_account, admin_login, paper, screenshot, viewport
+):
+    page = new_page(VIEWPORTS[viewport])
+    admin_login(page, desk_account)
+    chart = page.get_by_role("img", name="الأخبار المنشورة يوميًا")
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("img", name="حسب القسم")).to_be_visible()
+    # Drawn to the page's width, never wider: no sideways scrolling on a phone.
+    assert chart.bounding_box()["width"] <= VIEWPORTS[viewport]["width"]
+    page.locator("#publishing-chart").scroll_into_view_if_needed()
+    screenshot(page, "desk-dashboard-chart")
+    violations = accessibility.axe_violations(page)
+    assert not violations, accessibility.describe(violations)
