@@ -16,7 +16,7 @@ from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
 from . import history, preview, richtext, workflow
-from .forms import ArticleAdminForm, display_name
+from .forms import ArticleAdminForm, ArticleAuthorForm, ArticleAuthorFormSet, display_name
 from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
 from .tagging import TagAutocompleteWidget
 
@@ -36,6 +36,11 @@ def thumbnail(picture, alt: str = ""):
 
 class ThumbnailStyle:
     css = {"all": ["articles/admin.css"]}
+
+
+class ArticleFormAssets(ThumbnailStyle):
+    # Names the autocompletes (select2) after their fields, for screen readers.
+    js = ["articles/admin/autocomplete_names.js"]
 
 
 @admin.register(Section)
@@ -98,6 +103,8 @@ class MineListFilter(admin.SimpleListFilter):
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    form = ArticleAuthorForm
+    formset = ArticleAuthorFormSet
     autocomplete_fields = ["editor"]
     extra = 1
     min_num = 1
@@ -155,7 +162,7 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    Media = ThumbnailStyle
+    Media = ArticleFormAssets
     actions = [
         "submit_selected",
         "publish_selected",

@@ -4,13 +4,29 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import workflow
-from .models import Article
+from .models import Article, ArticleAuthor
 
 Status = Article.Status
+
+# The admin splits a date-time into a date box and a time box under one visible label, which
+# names only the first box; each box gets a name of its own for screen readers.
+SPLIT_DATETIME_NAMES = {
+    "published_at": ("تاريخ النشر", "ساعة النشر"),
+    "pinned_until": ("تاريخ انتهاء التثبيت", "ساعة انتهاء التثبيت"),
+}
+
+
+def name_split_datetime_boxes(form: forms.BaseForm) -> None:
+    for field_name, labels in SPLIT_DATETIME_NAMES.items():
+        field = form.fields.get(field_name)  # absent when read-only for this user
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            for widget, label in zip(field.widget.widgets, labels, strict=True):
+                widget.attrs["aria-label"] = label
 
 
 def display_name(user) -> str:
@@ -70,6 +86,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.move_kwargs: dict = {}
         if article.pk and not self.is_bound:
             self.fields["opened_at"].initial = edit_token(article)
+        name_split_datetime_boxes(self)
         if "status" in self.fields and self.editing_user is not None:
             current_label = Status(self.original_state).label
             self.fields["status"].choices = [(self.original_status, current_label)] + [
@@ -181,3 +198,27 @@ class ArticleAdminForm(forms.ModelForm):
         else:
             self.move_kwargs = {"comment": comment}
         self.planned_move = move
+
+
+class ArticleAuthorForm(forms.ModelForm):
+    """One byline row of the article form. The row's boxes sit under column headings, not
+    labels, so each gets its accessible name here (the autocomplete's script reads it)."""
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["editor", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in {"editor": "الكاتب", "position": "ترتيب الكاتب"}.items():
+            if name in self.fields:
+                widget = self.fields[name].widget
+                # The autocomplete sits inside the admin's wrapper (the add/change buttons).
+                getattr(widget, "widget", widget).attrs["aria-label"] = label
+
+
+class ArticleAuthorFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = "احذف الكاتب من الخبر"

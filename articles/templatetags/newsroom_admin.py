@@ -1,6 +1,6 @@
 from django import template
 
-from articles.dashboard import desk_queues
+from articles.dashboard import desk_queues, publishing_chart, publishing_counts
 
 register = template.Library()
 
@@ -8,4 +8,9 @@ register = template.Library()
 @register.inclusion_tag("admin/articles/dashboard.html", takes_context=True)
 def newsroom_dashboard(context):
     user = context["request"].user
-    return {"queues": desk_queues(user=user), "user": user, "request": context["request"]}
+    return {
+        "queues": desk_queues(user=user),
+        "chart": publishing_chart(publishing_counts()),
+        "user": user,
+        "request": context["request"],
+    }

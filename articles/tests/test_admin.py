@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -144,3 +146,26 @@ def test_article_history_version_compare_and_share_pages_load(staff_client, publ
         admin_url(Article, "share_preview", pk),
     ]:
         assert staff_client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_boxes_without_a_visible_label_of_their_own_are_named_for_screen_readers(
+    staff_client, published_article
+):
+    """The split date and time boxes and each byline row's boxes sit under one shared label or
+    a column heading; each gets its own name (the autocompletes' script reads the byline's)."""
+    html = staff_client.get(admin_url(Article, "change", published_article.pk)).content.decode()
+    for box, name in [
+        ("id_published_at_0", "تاريخ النشر"),
+        ("id_published_at_1", "ساعة النشر"),
+        ("id_pinned_until_0", "تاريخ انتهاء التثبيت"),
+        ("id_pinned_until_1", "ساعة انتهاء التثبيت"),
+        ("id_bylines-0-editor", "الكاتب"),
+        ("id_bylines-0-position", "ترتيب الكاتب"),
+        ("id_bylines-0-DELETE", "احذف الكاتب من الخبر"),
+        ("id_bylines-1-editor", "الكاتب"),
+    ]:
+        tag = re.search(rf'<[^>]* id="{re.escape(box)}"[^>]*>', html)
+        assert tag, f"no {box} in the form"
+        assert f'aria-label="{name}"' in tag.group(0), tag.group(0)
+    assert "articles/admin/autocomplete_names.js" in html

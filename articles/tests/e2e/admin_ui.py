@@ -43,7 +43,10 @@ def ckeditor_link(page: Page, text: str, url: str):
 
 
 def ckeditor_upload_image(page: Page, path, alt: str, on_dialog=None):
-    """Upload a picture through the image dialog's «رفع» tab, give it alt text, insert it."""
+    """Upload a picture through the image dialog's «رفع» tab, give it alt text, insert it.
+
+    The dialog is image2's («خصائص الصورة»); the caret ends up after the picture.
+    """
     page.locator("a.cke_button__image").click()
     dialog = page.get_by_role("dialog", name="خصائص الصورة")
     dialog.get_by_role("tab", name="رفع").click()
@@ -58,6 +61,9 @@ def ckeditor_upload_image(page: Page, path, alt: str, on_dialog=None):
         on_dialog(dialog)
     dialog.get_by_role("button", name="موافق").click()
     expect(dialog).to_be_hidden()
+    # The picture is an image2 widget and stays selected: Enter now would reopen its dialog
+    # (and typing would go into it). The down arrow steps past it, whatever the direction.
+    page.keyboard.press("ArrowDown")
 
 
 def ckeditor_html(page: Page) -> str:

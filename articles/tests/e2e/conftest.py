@@ -7,12 +7,15 @@ leaves it out and `make e2e` runs it. The building blocks, for the tests to come
 - `page`: a fresh desktop page (1366x900) whose relative URLs go to the live server;
   `new_page(PHONE)` opens another one at another viewport;
 - `admin_login(page, user)`: signs a user in through the admin's own login form;
-- `screenshot(page, name)`: a full-page PNG under `e2e-screenshots/<test name>/`.
+- `screenshot(page, name)`: a full-page PNG under `e2e-screenshots/<test name>/`;
+- `reporter_account`, `desk_account`: staff in the «مراسل» and «محرر ديسك» groups, each with a
+  byline (Editor profile), signing in with `PASSWORD`.
 
 Each page refuses and records any request to another host, and the test fails if there was one:
 the site fetches no font, script or image from anywhere but itself.
 """
 
+import importlib
 import os
 import re
 import shutil
@@ -22,14 +25,18 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
+from articles import roles
 from articles.tests.factories import (
     ArticleFactory,
     EditorFactory,
     MastheadFactory,
     SectionFactory,
+    StaffUserFactory,
     jpeg_upload,
 )
 
@@ -112,6 +119,15 @@ def new_page(browser, live_server):
     assert not page_errors, f"JavaScript errors: {page_errors}"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The live server shares this process's cache; a page cached by the previous test (whose
+    rows the flush removed) must not answer this one."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def page(new_page):
     return new_page(DESKTOP)
@@ -123,6 +139,44 @@ def superuser(transactional_db, django_user_model):
     return django_user_model.objects.create_superuser(
         "desk-chief", "desk-chief@example.com", PASSWORD
     )
+
+
+# The groups' permissions exactly as the data migrations grant them (frozen lists there).
+ROLE_MIGRATIONS = {
+    "articles.migrations.0006_newsroom_roles": "ROLES",
+    "articles.migrations.0007_roles_for_tags_and_sign_in_locks": "GRANTS",
+}
+
+
+@pytest.fixture
+def newsroom_roles(transactional_db):
+    """The role groups. Migrations create them, but the flush that ends every browser test
+    empties the table, so they are made again here from the migrations' own lists."""
+    for module, attribute in ROLE_MIGRATIONS.items():
+        for name, perms in getattr(importlib.import_module(module), attribute).items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+    return roles
+
+
+@pytest.fixture
+def reporter_account(newsroom_roles):
+    """A reporter («مراسل») with her own byline."""
+    user = StaffUserFactory(username="salma", password=PASSWORD, role=roles.REPORTER)
+    EditorFactory(name="سلمى المراسلة", job_title="مراسلة", user=user)
+    return user
+
+
+@pytest.fixture
+def desk_account(newsroom_roles):
+    """A desk editor («محرر ديسك») with her own byline."""
+    user = StaffUserFactory(username="hala", password=PASSWORD, role=roles.DESK_EDITOR)
+    EditorFactory(name="هالة محررة الديسك", job_title="محررة الديسك", user=user)
+    return user
 
 
 @pytest.fixture

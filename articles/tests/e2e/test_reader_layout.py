@@ -1,10 +1,13 @@
 """What a reader's browser shows: layout, keyboard use, zoom, and nothing fetched from elsewhere."""
 
+from urllib.parse import quote
+
 import pytest
 
 from .conftest import VIEWPORTS
 
 CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
+PAGES = ["home", "section", "article", "editor", "search"]
 
 
 def public_urls(paper) -> dict[str, str]:
@@ -13,6 +16,7 @@ def public_urls(paper) -> dict[str, str]:
         "section": paper.sections[0].get_absolute_url(),
         "article": paper.lead.get_absolute_url(),
         "editor": paper.reporter.get_absolute_url(),
+        "search": "/search/?q=" + quote("باكستان"),
     }
 
 
@@ -51,7 +55,7 @@ def test_section_link_in_the_navigation_opens_the_section_on_phone_and_desktop(
     assert current.inner_text() == section.name
 
 
-@pytest.mark.parametrize("name", ["home", "section", "article", "editor"])
+@pytest.mark.parametrize("name", PAGES)
 def test_text_reflows_at_200_percent_zoom_without_sideways_scrolling(new_page, paper, name):
     # A 640px-wide window zoomed to 200% lays out at 320 CSS pixels (WCAG 1.4.10 reflow).
     page = new_page({"width": 320, "height": 640}, device_scale_factor=2)
@@ -96,7 +100,7 @@ def test_keyboard_focus_is_visible_on_every_kind_of_link(page, paper):
     assert {"HEADER", "NAV", "MAIN"} <= seen
 
 
-@pytest.mark.parametrize("name", ["home", "section", "article", "editor"])
+@pytest.mark.parametrize("name", PAGES)
 def test_page_has_one_banner_navigation_main_and_footer_landmark(page, paper, name):
     page.goto(public_urls(paper)[name])
     assert page.get_by_role("banner").count() == 1
