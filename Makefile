@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean bench load-test
+.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean bench load-test lighthouse
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -77,8 +77,16 @@ bench: install
 load-test: install
 	$(PY) bench/load_test.py
 
+# A benchmark, not a test: Lighthouse (npm, package.json) with Debian's Chromium on the home and
+# article pages of the production-like stack (gunicorn, DEBUG=0, hashed static files), on a
+# throwaway demo database; the scores go to bench/RESULTS.md. LIGHTHOUSE_PORT picks the port.
+LIGHTHOUSE_PORT ?= 8090
+
+lighthouse: install browser-check node_modules/.installed
+	CHROME_PATH=$(CHROMIUM) $(PY) bench/lighthouse --port $(LIGHTHOUSE_PORT)
+
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules e2e-screenshots
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules e2e-screenshots bench/lighthouse-reports

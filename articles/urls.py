@@ -32,6 +32,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),

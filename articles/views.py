@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -222,6 +223,15 @@ class NewsSitemapView(CachedPageMixin, TemplateView):
             site_url=self.request.build_absolute_uri("/")[:-1],
             **kwargs,
         )
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page says: the site icon."""
+
+    permanent = False  # the icon's hashed address changes with the icon
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("articles/favicon.png")
 
 
 class RobotsTxtView(TemplateView):

@@ -1,5 +1,6 @@
 """What frames every public page: the footer's staff credits and the breaking-news strip."""
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -43,3 +44,12 @@ def test_breaking_strip_links_each_breaking_story(db, section, masthead):
     for story in stories:
         assert f'href="{story.get_absolute_url()}"' in html
         assert story.headline in html
+
+
+def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, published_article):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/articles/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/articles/favicon.png"
+    assert finders.find("articles/favicon.png") and finders.find("articles/favicon.svg")
