@@ -1,8 +1,9 @@
 """Related stories for an article page: shared tags first, then the same section."""
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 
 from .models import Article, TaggedArticle
+from .models.articles import ids_of_any
 
 RELATED_COUNT = 4
 
@@ -12,28 +13,35 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
 
     Stories sharing more of this article's tags come first (newest first among equals); the
     rest of the list is the section's latest stories.
+
+    Both reads are short walks of an index: the tag query starts from this article's tags and
+    joins each tagged story to the published rule, and the section's latest come from the
+    section index in order. Filtering tags against a list of every published id instead made
+    the database list the whole archive for every cold article page.
     """
     candidates = Article.objects.published().exclude(pk=article.pk)
     by_tags = list(
-        TaggedArticle.objects.filter(
-            tag__in=TaggedArticle.objects.filter(content_object=article).values("tag_id"),
-            content_object__in=candidates.values("pk"),
+        candidates.filter(
+            tagged_items__tag__in=TaggedArticle.objects.filter(content_object=article).values(
+                "tag_id"
+            )
         )
-        .values("content_object")
-        .annotate(shared=Count("tag"))
-        .order_by("-shared", "-content_object__published_at", "-content_object")
-        .values_list("content_object", flat=True)[:limit]
+        .annotate(shared=Count("tagged_items"))
+        .order_by("-shared", "-published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    ordering = ["-published_at", "-pk"]
-    if by_tags:
-        tag_rank = Case(
-            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
-            default=Value(len(by_tags)),
-            output_field=IntegerField(),
-        )
-        ordering.insert(0, tag_rank)
+    section_latest = candidates.filter(section_id=article.section_id).order_by(
+        "-published_at", "-pk"
+    )[:limit]
+    if not by_tags:
+        return list(section_latest.for_listing())
+    tag_rank = Case(
+        *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
+        default=Value(len(by_tags)),
+        output_field=IntegerField(),
+    )
     return list(
-        candidates.filter(Q(pk__in=by_tags) | Q(section_id=article.section_id))
+        candidates.filter(pk__in=ids_of_any(candidates.filter(pk__in=by_tags), section_latest))
         .for_listing()
-        .order_by(*ordering)[:limit]
+        .order_by(tag_rank, "-published_at", "-pk")[:limit]
     )

@@ -131,6 +131,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A page's queries are short index reads. Parallel workers cost more to start than they
+    # save and compete with the app servers for the cores: search at 100,000 stories took
+    # 40 ms with them, 25 ms without (bench/RESULTS.md). DB_PARALLEL_WORKERS overrides.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={int(os.environ.get('DB_PARALLEL_WORKERS', '0'))}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

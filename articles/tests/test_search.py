@@ -80,6 +80,29 @@ def test_every_word_of_the_query_must_match(client, section, masthead):
     assert found(client, "الناتو باكستان") == ["الناتو وباكستان"]
 
 
+def test_a_story_matches_when_its_words_are_spread_over_headline_and_body(
+    client, section, masthead
+):
+    ArticleFactory(section=section, headline="الناتو يجتمع", body="<p>وفد من باكستان</p>")
+    ArticleFactory(section=section, headline="الناتو يجتمع مجددا", body="<p>بلا ضيوف</p>")
+    assert found(client, "الناتو باكستان") == ["الناتو يجتمع"]
+
+
+def test_a_full_list_of_headline_matches_comes_before_any_body_match(
+    client, section, masthead, settings
+):
+    settings.NEWSROOM_SEARCH_MAX_RESULTS = 2
+    now = timezone.now()
+    ArticleFactory(section=section, body="<p>إعصار في المتن</p>", headline="أحدث خبر")
+    for days in (3, 2):
+        ArticleFactory(
+            section=section, headline=f"إعصار {days}", published_at=now - timedelta(days)
+        )
+    assert found(client, "إعصار") == ["إعصار 2", "إعصار 3"]
+    settings.NEWSROOM_SEARCH_MAX_RESULTS = 3
+    assert found(client, "إعصار") == ["إعصار 2", "إعصار 3", "أحدث خبر"]
+
+
 def test_headline_match_ranks_above_dek_above_body_whatever_the_dates(client, section, masthead):
     now = timezone.now()
     body = ArticleFactory(section=section, body="<p>الكلمة زلزال في المتن</p>", headline="أ")
