@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
@@ -71,10 +71,11 @@ def article_dependencies(*, article_id, section_slugs=(), editor_slugs=(), tag_s
     }
 
 
-def release_due_scheduled_stories(next_at=None) -> None:
+def release_due_scheduled_stories(next_at=None) -> bool:
     """Stories whose minute has come appear now, on every server, with no scheduler.
 
     `next_at` is the cached time of the next scheduled story when the caller already read it.
+    True when it released some (and so bumped their pages).
     """
     from .models import Article
 
@@ -85,11 +86,12 @@ def release_due_scheduled_stories(next_at=None) -> None:
         next_at = upcoming.published_at.timestamp() if upcoming else NOTHING_SCHEDULED
         cache.set(NEXT_SCHEDULED_KEY, next_at, timeout=None)
     if next_at == NOTHING_SCHEDULED or time.time() < next_at:
-        return
+        return False
     cache.delete(NEXT_SCHEDULED_KEY)
     released_since = datetime.fromtimestamp(next_at, tz=UTC)
     for article in Article.objects.published().filter(published_at__gte=released_since):
         bump(article.cache_dependencies())
+    return True
 
 
 def forget_schedule() -> None:
@@ -110,22 +112,63 @@ def _page_key(request) -> str:
     return "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
+def _local_pages():
+    """This process's copies of pages, in front of a shared cache on another host (Redis).
+
+    A copy is checked against the shared generations on every use, so it is never staler than
+    the shared one; what it saves is fetching the page itself (up to 170 KB) over the network.
+    None when the shared cache is itself in this process's memory.
+    """
+    return caches[LOCAL_PAGES] if LOCAL_PAGES in settings.CACHES else None
+
+
+LOCAL_PAGES = "local-pages"
+
+
+def _still_valid(built_from: dict[str, float]) -> bool:
+    return _generations(built_from) == built_from
+
+
 def stored_page(request) -> tuple[HttpResponse, int | None] | None:
     """The stored page for this address, if nothing it shows has changed since it was built.
 
-    Two round trips to the cache: the page with the next scheduled minute, then the generations
-    of what the page was built from. Returns the response and the article it counts a read for.
+    With a copy in this process: one round trip to the shared cache (the generations of what the
+    page was built from, and the next scheduled minute). Otherwise two: the page with the next
+    scheduled minute, then the generations. Returns the response and the article it counts a
+    read for.
     """
     key = _page_key(request)
+    local = _local_pages()
+    if local is not None and (stored := local.get(key)) is not None:
+        built_from, response, read_article_id, expires_at = stored
+        keys = {_generation_key(name): name for name in built_from}
+        found = cache.get_many([*keys, NEXT_SCHEDULED_KEY])
+        released = release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
+        current = {name: found.get(gen_key, 0.0) for gen_key, name in keys.items()}
+        if not released and current == built_from and time.time() < expires_at:
+            return response, read_article_id
+        local.delete(key)
     found = cache.get_many([key, NEXT_SCHEDULED_KEY])
     stored = found.get(key)
     if stored is None:
         return None  # the view builds it from the database as it is now
     release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
-    built_from, response, read_article_id = stored
-    if _generations(built_from) != built_from:
+    built_from, response, read_article_id, expires_at = stored
+    # The cache's own expiry counts whole seconds; a page that changes by itself (changes_at)
+    # is due at its moment.
+    if time.time() >= expires_at or not _still_valid(built_from):
         return None
+    if local is not None and (seconds := math.floor(expires_at - time.time())) > 0:
+        # No longer than the shared copy: a page may change by itself (changes_at).
+        local.set(key, stored, seconds)
     return response, read_article_id
+
+
+def _store_page(request, built_from: dict, response, read_article_id, seconds: int) -> None:
+    stored = (built_from, response, read_article_id, time.time() + seconds)
+    cache.set(_page_key(request), stored, seconds)
+    if (local := _local_pages()) is not None:
+        local.set(_page_key(request), stored, seconds)
 
 
 def count_read(request, article_id: int | None) -> None:
@@ -167,6 +210,10 @@ def serve_cached(
     response = build()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
+    if not response.streaming:
+        # One piece: a feed writes itself in thousands of small ones, and gunicorn sends each
+        # piece with its own write (7 ms for a 40 KB feed, against 0.2 ms for the same bytes).
+        response.content = response.content
     if response.status_code == 200 and not response.cookies:
         response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         modified = last_modified() if callable(last_modified) else last_modified
@@ -178,7 +225,7 @@ def serve_cached(
         # A change that landed while the page was being built: serve it, do not keep it.
         if max(built_from.values(), default=0.0) <= started:
             seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
-            cache.set(_page_key(request), (built_from, response, article_id), seconds)
+            _store_page(request, built_from, response, article_id, seconds)
     return for_shared_caches(response)
 
 

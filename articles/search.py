@@ -9,17 +9,21 @@ and «ناتو» finds «الناتو».
 Two backends, chosen by the database vendor, share that vocabulary:
 
 * PostgreSQL: a weighted `tsvector` per article in `SearchDocument` (A headline, B kicker and
-  dek, C body) with a GIN index, queried with prefix `tsquery` terms under the 'simple'
-  configuration. PostgreSQL's 'arabic' snowball stemmer was tried and rejected: after
-  normalization it stems «باكستانيه» to «باكس» but «باكستان» to «باكست», so the two never meet;
-  prefix matching on 'simple' does what readers expect.
+  dek, C body), plus the headline and the kicker with the dek as vectors of their own, each with
+  a GIN index, queried with prefix `tsquery` terms under the 'simple' configuration.
+  PostgreSQL's 'arabic' snowball stemmer was tried and rejected: after normalization it stems
+  «باكستانيه» to «باكس» but «باكستان» to «باكست», so the two never meet; prefix matching on
+  'simple' does what readers expect.
 * SQLite: an FTS5 table `articles_search_fts(headline, dek, body)`, queried with prefix terms
-  and ranked with `bm25()` column weights.
+  and column filters.
 
-Both rank the same way: stories whose headline matches, then those whose kicker or dek matches,
-then body-only matches; within a tier the backend's weighted score, then the newest first.
-What a reader may see is decided by `Article.objects.published()` alone: the candidate ids are
-always filtered through it, so drafts and scheduled stories never surface.
+Both rank the same way (`search_article_ids`): stories with a query word in the headline, then
+in the kicker or dek, then body-only matches; newest first within each tier. News readers look
+for the latest story on a subject, and a tier read newest-first stops at the result limit, so
+a word found in nearly every story is as quick as a rare one (a relevance score such as bm25 or
+ts_rank has to be computed for every match before anything can be listed).
+What a reader may see is decided by `Article.objects.published()` alone: every tier is read
+through it, so drafts and scheduled stories never surface.
 
 The index holds every article, draft or not, and is rewritten on every save (`index_article`,
 wired to `post_save` in `ArticlesConfig.ready`) and cleared on delete; publishing needs no

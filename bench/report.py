@@ -4,6 +4,7 @@
 """
 
 import json
+import re
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -251,7 +252,22 @@ def _load_test_section(load: dict) -> list[str]:
     ]
 
 
+# Sections other tools write (bench/lighthouse) or people write (a summary of where the figures
+# stand) live between `<!-- name:start -->` and `<!-- name:end -->`: a rewrite keeps them, the
+# summary after the introduction, the rest at the end.
+MARKED_BLOCK = re.compile(r"<!-- (?P<name>[a-z]+):start -->.*?<!-- (?P=name):end -->", re.S)
+SUMMARY = "summary"
+
+
+def _kept_blocks() -> dict[str, str]:
+    if not OUTPUT.exists():
+        return {}
+    text = OUTPUT.read_text(encoding="utf-8")
+    return {match["name"]: match[0] for match in MARKED_BLOCK.finditer(text)}
+
+
 def write() -> None:
+    kept = _kept_blocks()
     bench = _load("bench.json") or {"stacks": {}}
     load = _load("load-test.json")
     lines = [
@@ -263,11 +279,15 @@ def write() -> None:
         "article page's HTML served as a static file by the same stack in the same run.",
         "",
     ]
+    if SUMMARY in kept:
+        lines += [kept.pop(SUMMARY), ""]
     for name in ("sqlite", "postgres"):
         if name in bench["stacks"]:
             lines += _stack_section({"name": name, **bench["stacks"][name]})
     if load:
         lines += _load_test_section(load)
+    for block in kept.values():
+        lines += [block, ""]
     OUTPUT.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 

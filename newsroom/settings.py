@@ -217,7 +217,14 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-        }
+        },
+        # Each process's own copies of cached pages, checked against the shared generations on
+        # every use (articles/caching.py): a hit fetches a few bytes from Redis, not the page.
+        "local-pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-local-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_PAGE_CACHE_ENTRIES", "300"))},
+        },
     }
 else:
     CACHES = {

@@ -4,7 +4,7 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +26,12 @@ def shared_cache(request, settings):
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": "newsroom-tests",
-            }
+            },
+            # As in production with Redis: each process keeps checked copies of pages.
+            "local-pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "newsroom-tests-local-pages",
+            },
         }
         try:
             caches["default"].set("ping", 1)
@@ -34,9 +39,11 @@ def shared_cache(request, settings):
             if os.environ.get("CI"):
                 raise
             pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield request.param
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def page(client, url):
@@ -150,6 +157,32 @@ def test_scheduled_story_appears_at_its_minute_while_pages_are_cached(
 
     assert "خبر مجدول" in page(client, "/")[0].content.decode()
     assert page(client, scheduled.get_absolute_url())[0].status_code == 200
+
+
+def test_a_page_that_changes_by_itself_leaves_every_cache_on_time(
+    client, published_article, shared_cache, time_machine, desk_editor
+):
+    from articles import workflow
+
+    time_machine.move_to(timezone.now(), tick=False)
+    older = ArticleFactory(
+        section=published_article.section,
+        headline="خبر مثبت",
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    workflow.article_pin(article=older, by=desk_editor, until=timezone.now() + timedelta(minutes=5))
+
+    def lead_story() -> str:
+        html = page(client, "/")[0].content.decode()
+        start = html.index('aria-label="الخبر الرئيسي"')
+        return html[start : html.index("</section>", start)]
+
+    assert "خبر مثبت" in lead_story()
+    assert page(client, "/")[1] == 0  # cached (and, on Redis, copied into this process)
+
+    time_machine.shift(timedelta(minutes=5, seconds=1))
+
+    assert "خبر مثبت" not in lead_story()
 
 
 @pytest.mark.django_db
