@@ -28,6 +28,7 @@ SITE = "site"  # the header and footer every page shows: masthead, sections, sta
 HOME = "home"
 SITEMAPS = "sitemaps"
 MOST_READ = "most-read"
+SEARCH = "search"  # the search index itself: a rebuild changes what result pages list
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 NOTHING_SCHEDULED = "none"
 

@@ -44,6 +44,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from . import caching
 from .arabic import normalize_arabic
 from .models import Article
 
@@ -279,6 +280,7 @@ def index_article(article: Article) -> None:
 
 def rebuild_index(articles: Iterable[Article]) -> None:
     """Empty the index and fill it again from `articles` (batches keep memory flat)."""
+    caching.bump([caching.SEARCH])
     backend().clear()
     batch: list[Article] = []
     for article in articles:
@@ -295,6 +297,7 @@ def remove_article(article_id: int) -> None:
 
 
 def clear_index() -> None:
+    caching.bump([caching.SEARCH])
     backend().clear()
 
 

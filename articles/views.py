@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from . import most_read, preview, previews, search
-from .caching import HOME, MOST_READ, SITEMAPS, CachedPageMixin
+from .caching import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
 from .models import Article, Editor, Masthead, Section, Tag
 from .related import related_articles
 from .sitemaps import news_articles
@@ -184,12 +184,20 @@ class TagView(CachedPageMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class SearchView(TemplateView):
-    """Arabic-aware search: a query nobody can search gets a friendly page, never an error."""
+class SearchView(CachedPageMixin, TemplateView):
+    """Arabic-aware search: a query nobody can search gets a friendly page, never an error.
+
+    Any story a reader may see can match a query, and every change to one bumps HOME: a cached
+    result page is rebuilt after any such change. Kept briefly, as readers' queries are many.
+    """
 
     template_name = "articles/search.html"
 
+    def _cache_seconds(self) -> int:
+        return min(super()._cache_seconds(), settings.NEWSROOM_SEARCH_CACHE_SECONDS)
+
     def get_context_data(self, **kwargs):
+        self.depends_on(HOME, SEARCH)
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")
         context["search_query"] = query[: search.MAX_QUERY_LENGTH * 2]

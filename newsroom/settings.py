@@ -311,6 +311,9 @@ PERMISSIONS_POLICY = {
 # Search: how many ranked results a query may return at most, and how many a page shows.
 NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "500"))
 NEWSROOM_SEARCH_PAGE_SIZE = int(os.environ.get("NEWSROOM_SEARCH_PAGE_SIZE", "10"))
+# Result pages are cached like other pages (rebuilt after any published change), but briefly:
+# every distinct query is a page of its own.
+NEWSROOM_SEARCH_CACHE_SECONDS = int(os.environ.get("NEWSROOM_SEARCH_CACHE_SECONDS", "300"))
 
 # Tags (django-taggit, with the Tag model in articles): Arabic commas separate, slugs stay Arabic.
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"

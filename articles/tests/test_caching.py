@@ -2,12 +2,14 @@
 
 import os
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Masthead
@@ -85,6 +87,20 @@ def test_publishing_a_story_shows_it_at_once_on_cached_pages(client, home_cached
 
     assert "خبر ينشر الآن" in page(client, "/")[0].content.decode()
     assert "خبر ينشر الآن" in page(client, section.get_absolute_url())[0].content.decode()
+
+
+@pytest.mark.django_db
+def test_cached_search_results_follow_every_publication_and_withdrawal(
+    client, published_article, shared_cache
+):
+    url = reverse("articles:search") + "?q=" + quote("زلزال")
+    assert "لا توجد نتائج" in page(client, url)[0].content.decode()
+    assert page(client, url)[1] == 0  # cached
+    story = ArticleFactory(section=published_article.section, headline="خبر الزلزال")
+    assert story.get_absolute_url() in page(client, url)[0].content.decode()
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert story.get_absolute_url() not in page(client, url)[0].content.decode()
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ BUDGETS = {
     "article": 10,
     "editor": 8,
     "tag": 8,
-    "search": 6,
+    "search": 7,
     "short_link": 1,
     "feed_rss": 5,
     "feed_atom": 5,
