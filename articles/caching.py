@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
@@ -170,6 +171,33 @@ def _store_page(request, built_from: dict, response, read_article_id, seconds: i
     cache.set(_page_key(request), stored, seconds)
     if (local := _local_pages()) is not None:
         local.set(_page_key(request), stored, seconds)
+
+
+FRAME_SECONDS = 24 * 3600
+
+
+def frame_fragment(name: str, vary: tuple, render: Callable[[], str]) -> str:
+    """A piece of the frame every page shares (header, footer), rendered once per change.
+
+    The frame shows the masthead, the sections and the staff (all of them bump SITE) and
+    today's date; `vary` is what else differs between pages (the section to mark as current).
+    Pages, cold or cached, then need neither the frame's queries nor its rendering. One round
+    trip: the stored piece with the SITE generation, compared with the generation it was
+    rendered under.
+    """
+    key = (
+        "newsroom:frame:"
+        + hashlib.sha256(repr((name, vary, timezone.localdate().isoformat())).encode()).hexdigest()
+    )
+    found = cache.get_many([key, _generation_key(SITE)])
+    generation = found.get(_generation_key(SITE), 0.0)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    html = render()
+    # Under the generation read before rendering: a change made meanwhile makes it stale.
+    cache.set(key, (generation, html), FRAME_SECONDS)
+    return html
 
 
 def count_read(request, article_id: int | None) -> None:

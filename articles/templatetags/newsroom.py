@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import caching
 from articles.dates import newsroom_date, to_arabic_indic
 
 register = template.Library()
@@ -50,3 +51,29 @@ def site_digits(value, masthead) -> str:
     """`{{ number|site_digits:masthead }}`: Arabic-Indic digits when the masthead says so."""
     text = str(value)
     return to_arabic_indic(text) if masthead and masthead.use_arabic_indic_digits else text
+
+
+def _frame(context, template_name: str, vary: tuple) -> str:
+    template = context.template.engine.get_template(template_name)
+    if "request" not in context:
+        # The 500 page renders without a request or the masthead: plain, and touching nothing.
+        return template.render(context)
+    return caching.frame_fragment(template_name, vary, lambda: template.render(context))
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """includes/header.html, shared by every page that marks the same section as current."""
+    section, article = context.get("section"), context.get("article")
+    vary = (
+        getattr(context.get("request"), "path", None) == "/",
+        getattr(section, "pk", None),
+        getattr(article, "section_id", None),
+    )
+    return _frame(context, "includes/header.html", vary)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> str:
+    """includes/footer.html: the same on every page."""
+    return _frame(context, "includes/footer.html", ())

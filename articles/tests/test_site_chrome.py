@@ -1,10 +1,14 @@
 """What frames every public page: the footer's staff credits and the breaking-news strip."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from .factories import ArticleFactory, EditorFactory
+from .factories import ArticleFactory, EditorFactory, SectionFactory
 
 
 def footer_of(response) -> str:
@@ -53,3 +57,34 @@ def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, publ
     assert response.status_code == 302
     assert response["Location"] == "/static/articles/favicon.png"
     assert finders.find("articles/favicon.png") and finders.find("articles/favicon.svg")
+
+
+def nav_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<nav class="sections-nav"') : html.index("</nav>")]
+
+
+def current_in(nav: str) -> str:
+    """The name of the nav link marked as the reader's place."""
+    marked = nav[: nav.index('aria-current="')]
+    return nav[nav.index(">", len(marked)) + 1 :].split("<", 1)[0]
+
+
+def test_every_page_marks_its_own_place_in_the_shared_header(client, published_article, section):
+    other = ArticleFactory(section=SectionFactory(name="رياضة"))
+    assert current_in(nav_of(client.get(section.get_absolute_url()))) == section.name
+    assert current_in(nav_of(client.get(other.section.get_absolute_url()))) == "رياضة"
+    assert current_in(nav_of(client.get(other.get_absolute_url()))) == "رياضة"
+    assert current_in(nav_of(client.get("/"))) == "الرئيسية"
+
+
+def test_the_header_date_turns_at_midnight_and_a_renamed_section_shows_at_once(
+    client, published_article, section, time_machine
+):
+    time_machine.move_to(datetime(2026, 3, 1, 23, 59, tzinfo=ZoneInfo(settings.TIME_ZONE)))
+    assert '<time datetime="2026-03-01">' in client.get("/search/?q=x").content.decode()
+    time_machine.shift(timedelta(minutes=2))
+    assert '<time datetime="2026-03-02">' in client.get("/search/?q=y").content.decode()
+    section.name = "أخبار محلية"
+    section.save()
+    assert "أخبار محلية" in nav_of(client.get("/search/?q=z"))
