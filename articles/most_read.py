@@ -152,6 +152,7 @@ def most_read_articles(
         stories = stories.filter(section=section)
     return list(
         stories.select_related("section")
+        .defer("body")
         .annotate(reads=Sum("read_counts__count", filter=Q(read_counts__day=day)))
         .order_by("-reads", "-published_at", "-pk")[:limit]
     )

@@ -34,7 +34,7 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
         "-published_at", "-pk"
     )[:limit]
     if not by_tags:
-        return list(section_latest.for_listing())
+        return list(section_latest.for_cards())
     tag_rank = Case(
         *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
         default=Value(len(by_tags)),
@@ -42,6 +42,6 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
     )
     return list(
         candidates.filter(pk__in=ids_of_any(candidates.filter(pk__in=by_tags), section_latest))
-        .for_listing()
+        .for_cards()
         .order_by(tag_rank, "-published_at", "-pk")[:limit]
     )

@@ -35,7 +35,7 @@ class HomeView(CachedPageMixin, TemplateView):
         self.depends_on(HOME, MOST_READ)
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        published = Article.objects.published().for_listing()
+        published = Article.objects.published().for_cards()
         # The pinned lead, if any, then the newest stories.
         latest = published.lead_and_latest(HOME_LATEST_COUNT + 1, now)
         breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
@@ -86,7 +86,7 @@ class SectionView(CachedPageMixin, ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         self.depends_on(f"section:{self.section.slug}", MOST_READ)
-        return self.section.articles.published().for_listing()
+        return self.section.articles.published().for_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -162,7 +162,7 @@ class EditorView(CachedPageMixin, ListView):
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
         self.depends_on(f"editor:{self.editor.slug}")
-        return Article.objects.published().filter(authors=self.editor).for_listing()
+        return Article.objects.published().filter(authors=self.editor).for_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
@@ -178,7 +178,7 @@ class TagView(CachedPageMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.depends_on(f"tag:{self.tag.slug}")
-        return Article.objects.published().filter(tagged_items__tag=self.tag).for_listing()
+        return Article.objects.published().filter(tagged_items__tag=self.tag).for_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
