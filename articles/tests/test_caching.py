@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Masthead
+from newsroom.redis_cache import RedisCache
 
 from .factories import ArticleFactory, SectionFactory
 
@@ -25,7 +26,7 @@ def shared_cache(request, settings):
     if request.param == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "newsroom.redis_cache.RedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": "newsroom-tests",
             },
@@ -245,3 +246,8 @@ def test_a_page_built_before_the_change_commits_is_not_served_after_it(
     for callback in on_commit:
         callback()  # the commit
     assert page(client, url)[1] > 0, "the page cached before the commit is rebuilt"
+
+
+def test_the_redis_cache_reuses_one_client_for_every_call():
+    backend = RedisCache(REDIS_TEST_URL, {})
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)

@@ -45,9 +45,13 @@ def test_production_refuses_to_start_without_its_own_secret_key(secret):
 
 
 def test_redis_url_selects_the_shared_redis_cache():
-    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    script = (
+        "from django.core.cache import caches; "
+        "from django.core.cache.backends.redis import RedisCache; "
+        "print(isinstance(caches['default'], RedisCache))"
+    )
     result = manage("shell", "--no-imports", "-c", script, REDIS_URL="redis://127.0.0.1:6379/9")
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "True"
 
 
 def test_bucket_name_switches_uploads_to_object_storage():
