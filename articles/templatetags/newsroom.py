@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import caching
+from articles import caching, cards
 from articles.dates import newsroom_date, to_arabic_indic
 
 register = template.Library()
@@ -77,3 +77,45 @@ def site_header(context) -> str:
 def site_footer(context) -> str:
     """includes/footer.html: the same on every page."""
     return _frame(context, "includes/footer.html", ())
+
+
+def _arabic_indic(context) -> bool:
+    masthead = context.get("masthead")
+    return bool(masthead and masthead.use_arabic_indic_digits)
+
+
+@register.simple_tag(takes_context=True)
+def article_card(context, article, large=False) -> str:
+    """`{% article_card article %}`: a story in a list (articles/cards.py)."""
+    return cards.card_html(article, large=large, arabic_indic=_arabic_indic(context))
+
+
+@register.simple_tag
+def picture(
+    picture,
+    *,
+    alt="",
+    sizes="100vw",
+    lazy=False,
+    priority=False,
+    img_class="",
+    display_width=None,
+    display_height=None,
+) -> str:
+    """`{% picture article.lead_picture alt=… sizes=… priority=True %}` (articles/cards.py)."""
+    return cards.picture_html(
+        picture,
+        alt=alt,
+        sizes=sizes,
+        lazy=lazy,
+        priority=priority,
+        img_class=img_class,
+        width=display_width,
+        height=display_height,
+    )
+
+
+@register.simple_tag
+def byline(article) -> str:
+    """`{% byline article %}`: its authors in byline order, linked (articles/cards.py)."""
+    return cards.byline_html(article.ordered_authors())

@@ -1,0 +1,123 @@
+"""The markup lists repeat: a story's card, its picture, its byline.
+
+A list page repeats the card for every story (about 90 times on the home page). As a template
+include, Django's engine spent close to half a millisecond on each card, most of a cold home
+page's render; built here with `format_html` the whole card costs a few hundredths of that.
+Templates reach these through the `article_card`, `picture` and `byline` tags
+(`articles/templatetags/newsroom.py`), so each piece of markup has this one definition.
+Every value goes through `format_html`, which escapes it.
+"""
+
+from collections.abc import Sequence
+
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .dates import newsroom_date
+from .images import Picture
+
+# The width a card's image takes on the page, for the browser to pick a rendition.
+CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 50vw, 100vw"
+LEAD_CARD_SIZES = "(min-width: 64rem) 42rem, 100vw"
+MACHINE_DATE = r"Y-m-d\TH:i:sO"
+# The lead story's card heads its block (h2); the others sit under a block title (h3).
+LEAD_HEADLINE = '<h2 class="card__headline"><a href="{}">{}</a></h2>'
+HEADLINE = '<h3 class="card__headline"><a href="{}">{}</a></h3>'
+
+
+def picture_html(
+    picture: Picture,
+    *,
+    alt: str,
+    sizes: str,
+    lazy: bool = False,
+    priority: bool = False,
+    img_class: str = "",
+    width: int | None = None,
+    height: int | None = None,
+) -> SafeString:
+    """One responsive image: WebP and JPEG renditions, and width and height so the layout does
+    not jump. `lazy` for images below the fold, `priority` for the page's main image; `width`
+    and `height` when the box has a fixed size."""
+    if lazy:
+        loading = mark_safe(' loading="lazy" decoding="async"')
+    elif priority:
+        loading = mark_safe(' fetchpriority="high"')
+    else:
+        loading = ""
+    return format_html(
+        '<picture>\n  <source type="image/webp" srcset="{}" sizes="{}">\n'
+        '  <img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"{}{}>\n</picture>',
+        picture.webp_srcset,
+        sizes,
+        picture.src,
+        picture.jpeg_srcset,
+        sizes,
+        alt,
+        width or picture.width,
+        height or picture.height,
+        format_html(' class="{}"', img_class) if img_class else "",
+        loading,
+    )
+
+
+def byline_html(authors: Sequence) -> SafeString:
+    """«أحمد، منى ومحمد», each name linking to the editor's page; nothing without authors."""
+    if not authors:
+        return mark_safe("")
+    last = len(authors) - 1
+    names = format_html_join(
+        "",
+        '{}<a href="{}">{}</a>',
+        (
+            ("" if i == 0 else " و" if i == last else "، ", editor.get_absolute_url(), editor.name)
+            for i, editor in enumerate(authors)
+        ),
+    )
+    return format_html('<span class="byline">{}</span>', names)
+
+
+def time_html(moment, format_string: str, *, arabic_indic: bool) -> SafeString:
+    """A <time> element: the machine date in the attribute, the reader's date as its text."""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        dateformat.format(timezone.localtime(moment), MACHINE_DATE),
+        newsroom_date(moment, format_string, arabic_indic=arabic_indic),
+    )
+
+
+def card_html(article, *, large: bool = False, arabic_indic: bool = False) -> SafeString:
+    """A story in a list: picture, kicker, headline (and dek on the lead), byline and date."""
+    url = article.get_absolute_url()
+    picture = article.lead_picture
+    image = (
+        format_html(
+            '\n  <a class="card__image" href="{}" tabindex="-1" aria-hidden="true">'
+            "\n    {}\n  </a>",
+            url,
+            picture_html(
+                picture,
+                alt="",
+                sizes=LEAD_CARD_SIZES if large else CARD_SIZES,
+                lazy=not large,
+                priority=large,
+            ),
+        )
+        if picture
+        else ""
+    )
+    headline = format_html(LEAD_HEADLINE if large else HEADLINE, url, article.headline)
+    return format_html(
+        '<article class="card{}">{}\n  <div class="card__text">\n    {}{}\n    {}'
+        '<p class="card__meta">{} {}</p>\n  </div>\n</article>',
+        " card--lead" if large else "",
+        image,
+        format_html('<p class="kicker">{}</p>\n    ', article.kicker) if article.kicker else "",
+        headline,
+        format_html('<p class="card__dek">{}</p>\n    ', article.dek)
+        if large and article.dek
+        else "",
+        byline_html(article.ordered_authors()),
+        time_html(article.published_at, "j F Y", arabic_indic=arabic_indic),
+    )
