@@ -9,8 +9,10 @@ Every value goes through `format_html`, which escapes it.
 """
 
 from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 
-from django.utils import dateformat, timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,7 +22,7 @@ from .images import Picture
 # The width a card's image takes on the page, for the browser to pick a rendition.
 CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 50vw, 100vw"
 LEAD_CARD_SIZES = "(min-width: 64rem) 42rem, 100vw"
-MACHINE_DATE = r"Y-m-d\TH:i:sO"
+CARD_DATE = "j F Y"
 # The lead story's card heads its block (h2); the others sit under a block title (h3).
 LEAD_HEADLINE = '<h2 class="card__headline"><a href="{}">{}</a></h2>'
 HEADLINE = '<h3 class="card__headline"><a href="{}">{}</a></h3>'
@@ -78,12 +80,19 @@ def byline_html(authors: Sequence) -> SafeString:
     return format_html('<span class="byline">{}</span>', names)
 
 
-def time_html(moment, format_string: str, *, arabic_indic: bool) -> SafeString:
-    """A <time> element: the machine date in the attribute, the reader's date as its text."""
+@lru_cache(maxsize=4096)
+def _card_date(day: date, arabic_indic: bool, language: str | None) -> str:
+    # A list shows a few distinct days; each is spelled out once per process and language.
+    return newsroom_date(day, CARD_DATE, arabic_indic=arabic_indic)
+
+
+def card_time_html(moment, *, arabic_indic: bool) -> SafeString:
+    """A card's <time>: the machine date and time in the attribute, the day as its text."""
+    local = timezone.localtime(moment)
     return format_html(
         '<time datetime="{}">{}</time>',
-        dateformat.format(timezone.localtime(moment), MACHINE_DATE),
-        newsroom_date(moment, format_string, arabic_indic=arabic_indic),
+        local.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        _card_date(local.date(), arabic_indic, translation.get_language()),
     )
 
 
@@ -119,5 +128,5 @@ def card_html(article, *, large: bool = False, arabic_indic: bool = False) -> Sa
         if large and article.dek
         else "",
         byline_html(article.ordered_authors()),
-        time_html(article.published_at, "j F Y", arabic_indic=arabic_indic),
+        card_time_html(article.published_at, arabic_indic=arabic_indic),
     )
