@@ -8,8 +8,11 @@ from .models.articles import ids_of_any
 RELATED_COUNT = 4
 
 
-def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
-    """Up to `limit` published stories, in three queries whatever the size of the archive.
+def related_articles(
+    article: Article, *, tags: list | None = None, limit: int = RELATED_COUNT
+) -> list[Article]:
+    """Up to `limit` published stories, in three queries whatever the size of the archive (two
+    for a story without tags, when the caller passes the `tags` it loaded).
 
     Stories sharing more of this article's tags come first (newest first among equals); the
     rest of the list is the section's latest stories.
@@ -20,15 +23,19 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
     the database list the whole archive for every cold article page.
     """
     candidates = Article.objects.published().exclude(pk=article.pk)
-    by_tags = list(
-        candidates.filter(
-            tagged_items__tag__in=TaggedArticle.objects.filter(content_object=article).values(
-                "tag_id"
-            )
+    if tags is None:
+        tag_ids = TaggedArticle.objects.filter(content_object=article).values("tag_id")
+    else:
+        tag_ids = [tag.pk for tag in tags]  # the page loaded them already
+    by_tags = (
+        list(
+            candidates.filter(tagged_items__tag__in=tag_ids)
+            .annotate(shared=Count("tagged_items"))
+            .order_by("-shared", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
         )
-        .annotate(shared=Count("tagged_items"))
-        .order_by("-shared", "-published_at", "-pk")
-        .values_list("pk", flat=True)[:limit]
+        if tags is None or tag_ids
+        else []
     )
     section_latest = candidates.filter(section_id=article.section_id).order_by(
         "-published_at", "-pk"

@@ -139,7 +139,7 @@ class ArticleView(CachedPageMixin, DetailView):
         )
         return super().get_context_data(
             tags=tags,
-            related_articles=related_articles(self.object),
+            related_articles=related_articles(self.object, tags=tags),
             article_json_ld=article_json_ld,
             **kwargs,
         )

@@ -147,3 +147,11 @@ def test_article_page_shows_related_stories(client, published_article):
     assert "أخبار ذات صلة" in html
     assert other.get_absolute_url() in html
     assert Article.objects.count() == 2
+
+
+def test_related_stories_for_an_untagged_story_are_its_sections_latest(masthead):
+    section = SectionFactory()
+    article = ArticleFactory(section=section)
+    neighbour = ArticleFactory(section=section)
+    ArticleFactory(section=SectionFactory())  # elsewhere
+    assert related_articles(article, tags=[]) == related_articles(article) == [neighbour]
