@@ -43,7 +43,7 @@ from articles import images
 from articles.arabic import arabic_slugify
 from articles.importer import decode_article_file, parse_article_text
 from articles.management.commands.load_demo import demo_photo
-from articles.models import Article, ArticleAuthor, Editor, Masthead, Section
+from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
 
 DATA_DIR = django_setup.ROOT / "bench" / ".data"
 SEED_ARTICLE = django_setup.ROOT / "articles" / "demo" / "seed-article.txt"
@@ -53,6 +53,8 @@ EDITOR_COUNT = 50
 IMAGE_POOL_SIZE = 12
 IMAGE_SHARE = 0.85  # articles with a lead image
 DRAFT_SHARE = 0.01  # articles still in draft: invisible to readers, but in the tables
+TAG_COUNT = 200
+TAGS_PER_ARTICLE = (0, 1, 2, 2, 3, 3, 4)  # drawn uniformly: about two and a quarter on average
 SPREAD = timedelta(days=730)  # publication times over two years
 # Stories the load test publishes carry this kicker; they are not part of the seed.
 LOAD_TEST_KICKER = "اختبار تحميل"
@@ -82,6 +84,7 @@ def is_seeded(articles: int) -> bool:
             Section.objects.count() == SECTION_COUNT
             and Editor.objects.count() == EDITOR_COUNT
             and seeded_articles().count() == articles
+            and Tag.objects.count() == TAG_COUNT
         )
     except Exception:  # no database or no tables yet
         return False
@@ -265,6 +268,24 @@ def seed_articles(state: dict) -> None:
             progress.update(len(batch))
 
 
+def seed_tags(state: dict) -> None:
+    """200 tags, a few of them on a large share of the paper (as «مصر» would be) and most on
+    few stories: each article gets 0–4, drawn with weights 1/rank."""
+    rng = state["rng"]
+    by_slug = {arabic_slugify(word): word for word in sorted({*corpus.WORDS})}
+    tags = Tag.objects.bulk_create(
+        Tag(name=name, slug=slug) for slug, name in list(by_slug.items())[:TAG_COUNT] if slug
+    )
+    weights = [1 / rank for rank in range(1, len(tags) + 1)]
+    article_ids = list(seeded_articles().values_list("pk", flat=True))
+    rows = []
+    for article_id in tqdm(article_ids, unit=" articles", smoothing=0.1):
+        chosen = {tag.pk for tag in rng.choices(tags, weights, k=rng.choice(TAGS_PER_ARTICLE))}
+        rows.extend(TaggedArticle(content_object_id=article_id, tag_id=pk) for pk in chosen)
+    with transaction.atomic():
+        TaggedArticle.objects.bulk_create(rows, batch_size=5000)
+
+
 def run_post_seed_commands(state: dict) -> None:
     """Commands that build derived data (e.g. the search index), when this branch has them."""
     available = get_commands()
@@ -279,11 +300,12 @@ def analyze(state: dict) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE articles_article")
             cursor.execute("VACUUM ANALYZE articles_articleauthor")
+            cursor.execute("VACUUM ANALYZE articles_taggedarticle")
         else:
             cursor.execute("ANALYZE")
 
 
-STEPS = [seed_frame, seed_image_pool, seed_articles, run_post_seed_commands, analyze]
+STEPS = [seed_frame, seed_image_pool, seed_articles, seed_tags, run_post_seed_commands, analyze]
 
 
 def main() -> dict:
