@@ -39,3 +39,5 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
+        # A tag's latest stories, read in order and stopped early (related stories).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_tag_latest_idx")]
