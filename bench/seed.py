@@ -301,6 +301,8 @@ def analyze(state: dict) -> None:
             cursor.execute("VACUUM ANALYZE articles_article")
             cursor.execute("VACUUM ANALYZE articles_articleauthor")
             cursor.execute("VACUUM ANALYZE articles_taggedarticle")
+            # The search index too: without statistics on its vectors, the planner guesses.
+            cursor.execute("VACUUM ANALYZE articles_searchdocument")
         else:
             cursor.execute("ANALYZE")
 
