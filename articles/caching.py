@@ -31,6 +31,7 @@ SITEMAPS = "sitemaps"
 MOST_READ = "most-read"
 SEARCH = "search"  # the search index itself: a rebuild changes what result pages list
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
+LOCAL_PAGES = "local-pages"  # the alias in settings.CACHES of each process's page copies
 NOTHING_SCHEDULED = "none"
 
 
@@ -122,9 +123,6 @@ def _local_pages():
     None when the shared cache is itself in this process's memory.
     """
     return caches[LOCAL_PAGES] if LOCAL_PAGES in settings.CACHES else None
-
-
-LOCAL_PAGES = "local-pages"
 
 
 def _still_valid(built_from: dict[str, float]) -> bool:
