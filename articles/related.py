@@ -1,7 +1,6 @@
 """Related stories for an article page: shared tags first, then the same section."""
 
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.db.models.expressions import RawSQL
 
 from .models import Article, TaggedArticle
 from .models.articles import ids_of_any
@@ -9,26 +8,6 @@ from .models.articles import ids_of_any
 RELATED_COUNT = 4
 # How many of each tag's latest stories compete for a place among the related ones.
 RECENT_PER_TAG = 50
-
-
-def _recent_with_any_tag(tag_ids: list[int]) -> RawSQL:
-    """The ids of the latest `RECENT_PER_TAG` stories filed under each tag, as one UNION ALL.
-
-    Each arm is a short read of the (tag, story) index, newest story first: a tag found on a
-    third of the paper costs no more than a rare one.
-    """
-    arms, params = [], []
-    for tag_id in tag_ids:
-        newest = (
-            TaggedArticle.objects.filter(tag_id=tag_id)
-            .order_by("-content_object_id")
-            .values("content_object_id")[:RECENT_PER_TAG]
-        )
-        sql, arm_params = newest.query.sql_with_params()
-        # Django compiled `sql`; every value stays a parameter.
-        arms.append(f"SELECT * FROM ({sql}) AS tag_{len(arms)}")  # noqa: S608
-        params.extend(arm_params)
-    return RawSQL(" UNION ALL ".join(arms), params)  # noqa: S611 - compiled by Django
 
 
 def related_articles(
@@ -53,9 +32,20 @@ def related_articles(
         )
     else:
         tag_ids = [tag.pk for tag in tags]  # the page loaded them already
+    # Each tag's latest stories: a short read of the (tag, story) index per tag, so a tag on a
+    # third of the paper costs no more than a rare one.
+    recent_under_tags = ids_of_any(
+        *(
+            TaggedArticle.objects.filter(tag_id=tag_id).order_by("-content_object_id")[
+                :RECENT_PER_TAG
+            ]
+            for tag_id in tag_ids
+        ),
+        field="content_object_id",
+    )
     by_tags = (
         list(
-            candidates.filter(pk__in=_recent_with_any_tag(tag_ids), tagged_items__tag__in=tag_ids)
+            candidates.filter(pk__in=recent_under_tags, tagged_items__tag__in=tag_ids)
             .annotate(shared=Count("tagged_items"))
             .order_by("-shared", "-published_at", "-pk")
             .values_list("pk", flat=True)[:limit]

@@ -19,15 +19,15 @@ from .editors import Editor
 from .sections import Section
 
 
-def ids_of_any(*querysets: models.QuerySet) -> RawSQL:
-    """The ids the querysets select, as one UNION ALL for `pk__in`.
+def ids_of_any(*querysets: models.QuerySet, field: str = "pk") -> RawSQL:
+    """The ids the querysets select (their `field`), as one UNION ALL for `pk__in`.
 
     Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
     OR of the same conditions made the database scan the whole archive instead.
     """
     arms, params = [], []
     for queryset in querysets:
-        sql, arm_params = queryset.values("pk").query.sql_with_params()
+        sql, arm_params = queryset.values(field).query.sql_with_params()
         # Django compiled `sql`; every value stays a parameter.
         arms.append(f"SELECT * FROM ({sql}) AS arm_{len(arms)}")  # noqa: S608
         params.extend(arm_params)
