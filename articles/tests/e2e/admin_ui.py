@@ -56,6 +56,9 @@ def ckeditor_upload_image(page: Page, path, alt: str, on_dialog=None):
     # The server answers with the file's address, and the dialog returns to its first tab.
     address = dialog.get_by_role("textbox", name=re.compile(r"^الرابط"))
     expect(address).to_have_value(re.compile(r"/media/"))
+    # image2 fills width and height once it has loaded the picture: confirming before that
+    # inserts an <img> without them (a race the suite lost about once in three runs).
+    expect(dialog.get_by_role("textbox", name="العرض", exact=True)).not_to_have_value("")
     dialog.get_by_role("textbox", name="عنوان الصورة").fill(alt)
     if on_dialog:
         on_dialog(dialog)
