@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -34,8 +35,10 @@ NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 LOCAL_PAGES = "local-pages"  # the alias in settings.CACHES of each process's page copies
 NOTHING_SCHEDULED = "none"
 
+T = TypeVar("T")
 
-def _generation_key(name: str) -> str:
+
+def generation_key(name: str) -> str:
     return f"newsroom:gen:{name}"
 
 
@@ -53,11 +56,11 @@ def bump(names: Iterable[str]) -> None:
 
 def _set_generations(names: set[str]) -> None:
     now = time.time()
-    cache.set_many({_generation_key(name): now for name in names}, timeout=None)
+    cache.set_many({generation_key(name): now for name in names}, timeout=None)
 
 
 def _generations(names: Iterable[str]) -> dict[str, float]:
-    keys = {_generation_key(name): name for name in names}
+    keys = {generation_key(name): name for name in names}
     found = cache.get_many(keys)
     return {keys[key]: found.get(key, 0.0) for key in keys}
 
@@ -141,7 +144,7 @@ def stored_page(request) -> tuple[HttpResponse, int | None] | None:
     local = _local_pages()
     if local is not None and (stored := local.get(key)) is not None:
         built_from, response, read_article_id, expires_at = stored
-        keys = {_generation_key(name): name for name in built_from}
+        keys = {generation_key(name): name for name in built_from}
         found = cache.get_many([*keys, NEXT_SCHEDULED_KEY])
         released = release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
         current = {name: found.get(gen_key, 0.0) for gen_key, name in keys.items()}
@@ -187,15 +190,25 @@ def frame_fragment(name: str, vary: tuple, render: Callable[[], str]) -> str:
         "newsroom:frame:"
         + hashlib.sha256(repr((name, vary, timezone.localdate().isoformat())).encode()).hexdigest()
     )
-    found = cache.get_many([key, _generation_key(SITE)])
-    generation = found.get(_generation_key(SITE), 0.0)
+    return site_piece(key, render)
+
+
+def site_piece(key: str, load: Callable[[], T]) -> T:
+    """What only SITE changes (the frame's pieces, the masthead), from the shared cache while
+    SITE's generation is the one it was stored under; else loaded and stored.
+
+    One round trip: the piece and the generation. The generation is read before loading, so
+    a change landing meanwhile leaves the piece stored under an older generation than the one
+    its commit sets (see `bump`), and the next request loads it again.
+    """
+    found = cache.get_many([key, generation_key(SITE)])
+    generation = found.get(generation_key(SITE), 0.0)
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return stored[1]
-    html = render()
-    # Under the generation read before rendering: a change made meanwhile makes it stale.
-    cache.set(key, (generation, html), FRAME_SECONDS)
-    return html
+    piece = load()
+    cache.set(key, (generation, piece), FRAME_SECONDS)
+    return piece
 
 
 def count_read(request, article_id: int | None) -> None:
@@ -233,7 +246,7 @@ def serve_cached(
 
     # Know the next scheduled minute before storing anything, so a later hit can honour it.
     release_due_scheduled_stories()
-    started = time.time()
+    started = request.newsroom_build_started = time.time()
     response = build()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
@@ -254,6 +267,13 @@ def serve_cached(
             seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
             _store_page(request, built_from, response, article_id, seconds)
     return for_shared_caches(response)
+
+
+def build_started(request) -> float | None:
+    """When `serve_cached` began building this request's page (before reading anything), so
+    pieces built along the way can be kept only if nothing changed since; None when the page
+    is not one readers share (a signed-in editor's)."""
+    return getattr(request, "newsroom_build_started", None)
 
 
 def for_shared_caches(response):

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,9 +15,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from . import most_read, preview, previews, search
+from . import cards, most_read, preview, previews, search
 from .caching import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
 from .models import Article, Editor, Masthead, Section, Tag
+from .models.articles import bylines_prefetch
 from .related import related_articles
 from .sitemaps import news_articles
 
@@ -28,33 +30,69 @@ HOME_FEATURED_COUNT = 4
 HOME_HIGHLIGHTS_LIMIT = 20
 
 
-class HomeView(CachedPageMixin, TemplateView):
+class StoryCardsMixin:
+    """Views whose stories show as cards: the cards come from the shared cache in one round
+    trip, and only the ones that changed are built (articles/cards.py)."""
+
+    def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
+        masthead = Masthead.for_request(self.request)
+        cards.prepare_cards(self.request, groups, arabic_indic=masthead.use_arabic_indic_digits)
+
+
+class StoryListMixin(StoryCardsMixin):
+    """For ListViews of stories: the page's stories are read here, once, for their cards."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stories = list(context["object_list"])
+        context["object_list"] = context[self.context_object_name] = stories
+        if context.get("page_obj") is not None:
+            context["page_obj"].object_list = stories
+        self.prepare_cards((stories, False))
+        return context
+
+
+class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         self.depends_on(HOME, MOST_READ)
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        published = Article.objects.published().for_cards()
-        # The pinned lead, if any, then the newest stories.
-        latest = published.lead_and_latest(HOME_LATEST_COUNT + 1, now)
+        nav_sections = {
+            section.pk: section for section in Section.objects.in_navigation_for(self.request)
+        }
+        latest, stories_by_section = (
+            Article.objects.published()
+            .for_cards()
+            .front_page(
+                latest_count=HOME_LATEST_COUNT + 1,
+                per_section=HOME_STORIES_PER_SECTION,
+                section_ids=list(nav_sections),
+                now=now,
+            )
+        )
         breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
         highlights = list(
             Article.objects.published().home_highlights(
                 breaking_since=breaking_since, limit=HOME_HIGHLIGHTS_LIMIT
             )
         )
-        blocks = {}
-        nav_section_ids = [
-            section.pk for section in Section.objects.in_navigation_for(self.request)
-        ]
-        for article in published.latest_per_section(HOME_STORIES_PER_SECTION, nav_section_ids):
-            blocks.setdefault(article.section, []).append(article)
+        blocks = {
+            nav_sections[section_id]: stories
+            for section_id, stories in stories_by_section.items()
+            if stories
+        }
         breaking = [
             article
             for article in highlights
             if article.is_breaking and article.published_at >= breaking_since
         ][:HOME_BREAKING_COUNT]
+        self.prepare_cards(
+            (latest[:1], True),
+            (latest[1:], False),
+            *((stories, False) for stories in blocks.values()),
+        )
         # The page changes by itself when a story ages out of the strip or a pin runs out.
         self.changes_at(
             *(article.published_at + (now - breaking_since) for article in breaking),
@@ -76,7 +114,7 @@ class HomeView(CachedPageMixin, TemplateView):
         return context
 
 
-class SectionView(CachedPageMixin, ListView):
+class SectionView(CachedPageMixin, StoryListMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
 
@@ -96,12 +134,13 @@ class SectionView(CachedPageMixin, ListView):
         )
 
 
-class ArticleView(CachedPageMixin, DetailView):
+class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # Its bylines are read with the related stories' (get_context_data).
+        return Article.objects.published().select_related("section")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -131,6 +170,9 @@ class ArticleView(CachedPageMixin, DetailView):
             f"section:{self.object.section.slug}",
             *(f"tag:{tag.slug}" for tag in tags),
         )
+        related = related_articles(self.object, tags=tags)
+        prefetch_related_objects([self.object, *related], bylines_prefetch())
+        self.prepare_cards((related, False))
         article_json_ld = previews.article_json_ld(
             article=self.object,
             tags=tags,
@@ -139,7 +181,7 @@ class ArticleView(CachedPageMixin, DetailView):
         )
         return super().get_context_data(
             tags=tags,
-            related_articles=related_articles(self.object, tags=tags),
+            related_articles=related,
             article_json_ld=article_json_ld,
             **kwargs,
         )
@@ -154,7 +196,7 @@ class ShortLinkView(RedirectView):
         return get_object_or_404(Article.objects.published(), pk=kwargs["pk"]).get_absolute_url()
 
 
-class EditorView(CachedPageMixin, ListView):
+class EditorView(CachedPageMixin, StoryListMixin, ListView):
     template_name = "articles/editor.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -168,7 +210,7 @@ class EditorView(CachedPageMixin, ListView):
         return super().get_context_data(editor=self.editor, **kwargs)
 
 
-class TagView(CachedPageMixin, ListView):
+class TagView(CachedPageMixin, StoryListMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
 

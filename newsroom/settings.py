@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "articles",
     # Last, as its documentation asks: deletes an image's old file (and, through
     # articles/images.py, its renditions) once a replacement or deletion is committed.
-    "django_cleanup.apps.CleanupConfig",
+    "articles.apps.FileCleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,4 @@
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import reversion
@@ -18,20 +19,50 @@ from articles.sanitize import clean_body, has_reader_content
 from .editors import Editor
 from .sections import Section
 
+Arm = models.QuerySet | tuple[str, list]
 
-def ids_of_any(*querysets: models.QuerySet, field: str = "pk") -> RawSQL:
+
+def ids_of_any(*arms: Arm, field: str = "pk") -> RawSQL:
     """The ids the querysets select (their `field`), as one UNION ALL for `pk__in`.
 
     Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
-    OR of the same conditions made the database scan the whole archive instead.
+    OR of the same conditions made the database scan the whole archive instead. An arm is a
+    queryset, or SQL with its parameters as `arms_for_each` compiles them.
     """
-    arms, params = [], []
-    for queryset in querysets:
-        sql, arm_params = queryset.values(field).query.sql_with_params()
+    parts, params = [], []
+    for arm in arms:
+        sql, arm_params = (
+            arm.values(field).query.sql_with_params() if isinstance(arm, models.QuerySet) else arm
+        )
         # Django compiled `sql`; every value stays a parameter.
-        arms.append(f"SELECT * FROM ({sql}) AS arm_{len(arms)}")  # noqa: S608
+        parts.append(f"SELECT * FROM ({sql}) AS arm_{len(parts)}")  # noqa: S608
         params.extend(arm_params)
-    return RawSQL(" UNION ALL ".join(arms), params)  # noqa: S611 - compiled by Django
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
+
+
+# No row has this id: it stands for each real one while an arm is compiled.
+_ANY_ID = -7_301_977_406
+
+
+def arms_for_each(
+    arm_for: Callable[[int], models.QuerySet], ids: Sequence[int], field: str = "pk"
+) -> list[tuple[str, list]]:
+    """`arm_for(id)` for each id, as `ids_of_any` arms, compiled once.
+
+    The arms differ only in that id, which the SQL carries as a parameter: twenty sections'
+    arms cost one compilation instead of twenty (most of the home page's ORM time).
+    """
+    sql, params = arm_for(_ANY_ID).values(field).query.sql_with_params()
+    if sum(1 for param in params if param == _ANY_ID) != 1:
+        raise ValueError("the arm must use its id exactly once, as a query parameter")
+    return [(sql, [id_ if param == _ANY_ID else param for param in params]) for id_ in ids]
+
+
+def bylines_prefetch() -> Prefetch:
+    """Stories' bylines, in order, with their editors: one query for any number of stories."""
+    return Prefetch(
+        "bylines", queryset=ArticleAuthor.objects.select_related("editor").order_by("position")
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -48,18 +79,32 @@ class ArticleQuerySet(models.QuerySet):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
         return self.awaiting_publication().order_by("published_at", "pk")
 
-    def lead_and_latest(self, count: int, now: datetime | None = None) -> list["Article"]:
-        """The `count` newest stories, except that a story pinned as the lead (and not expired)
-        comes first. One query: the newest come from the index in order and the pinned one is
-        added by its flag, so the database never sorts the archive by a computed value."""
-        now = now or timezone.now()
+    def front_page(
+        self, *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
+    ) -> tuple[list["Article"], dict[int, list["Article"]]]:
+        """The home page's stories in one query: the latest `latest_count` (a story pinned as
+        the lead, and not expired, first), and the newest `per_section` of each section.
+
+        One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
+        (few: read through the flag's partial index), and each section's newest. The union
+        holds the paper's newest `latest_count` and each section's newest `per_section`, so
+        ordering it by date gives both lists; nothing ever sorts the archive.
+        """
         pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
-        newest = self.order_by("-published_at", "-pk")[:count]
-        # Flagged stories are few: read them all through the flag's partial index (an ORDER BY
-        # here would tempt the database into walking the whole archive by date instead).
-        pinned = self.filter(pinned_now).order_by()
+        newest_first = ("-published_at", "-pk")
         stories = list(
-            self.filter(pk__in=ids_of_any(newest, pinned)).annotate(
+            self.filter(
+                pk__in=ids_of_any(
+                    self.order_by(*newest_first)[:latest_count],
+                    self.filter(pinned_now).order_by(),
+                    *arms_for_each(
+                        lambda section_id: self.filter(section_id=section_id).order_by(
+                            *newest_first
+                        )[:per_section],
+                        section_ids,
+                    ),
+                )
+            ).annotate(
                 pinned_now=Case(
                     When(pinned_now, then=Value(True)),
                     default=Value(False),
@@ -67,10 +112,17 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
         )
-        stories.sort(
-            key=lambda story: (not story.pinned_now, -story.published_at.timestamp(), -story.pk)
-        )
-        return stories[:count]
+        stories.sort(key=lambda story: (-story.published_at.timestamp(), -story.pk))
+        latest = stories[:latest_count] + [
+            story for story in stories[latest_count:] if story.pinned_now
+        ]
+        latest.sort(key=lambda story: not story.pinned_now)  # stable: newest first otherwise
+        blocks = {section_id: [] for section_id in section_ids}
+        for story in stories:
+            block = blocks.get(story.section_id)
+            if block is not None and len(block) < per_section:
+                block.append(story)
+        return latest[:latest_count], blocks
 
     def home_highlights(self, *, breaking_since: datetime, limit: int):
         """Breaking stories younger than `breaking_since` and featured stories, in one query.
@@ -100,36 +152,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a card needs (section, ordered bylines) in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("editor").order_by("position"),
-            )
-        )
+        return self.select_related("section").prefetch_related(bylines_prefetch())
 
     def for_cards(self):
         """What lists of stories need: `for_listing` without the body. A card never shows the
         body, and it is most of a row: 90 cards on the home page read half a megabyte of it."""
         return self.for_listing().defer("body")
-
-    def latest_per_section(self, per_section: int, section_ids: list[int]):
-        """The newest `per_section` stories of each of these sections, in one query.
-
-        One short ordered read per section (the section index gives each in order, so the
-        database stops after `per_section` rows), joined with UNION ALL. Ranking the whole archive
-        with a window function instead sorted 100,000 rows for every cold home page.
-        """
-        if not section_ids:
-            return self.none()
-        winners = ids_of_any(
-            *(
-                self.filter(section_id=section_id).order_by("-published_at", "-pk")[:per_section]
-                for section_id in section_ids
-            )
-        )
-        return self.filter(pk__in=winners).order_by(
-            "section__nav_position", "section_id", "-published_at", "-pk"
-        )
 
 
 @reversion.register(follow=("bylines",))

@@ -1,5 +1,7 @@
 from django.db import models
 
+from articles import caching
+
 
 class Masthead(models.Model):
     """The paper's name, tagline and the editor-in-chief's credit line, kept as one row."""
@@ -43,9 +45,10 @@ class Masthead(models.Model):
 
     @classmethod
     def for_request(cls, request) -> "Masthead":
-        """The masthead, read once per request however many views and templates ask."""
+        """The masthead, read once per request however many views and templates ask, from the
+        shared cache while nothing changed it (saving it bumps SITE)."""
         if not hasattr(request, "_newsroom_masthead"):
-            request._newsroom_masthead = cls.load()
+            request._newsroom_masthead = caching.site_piece("newsroom:masthead", cls.load)
         return request._newsroom_masthead
 
     def credit_line(self, editor_in_chief) -> str:

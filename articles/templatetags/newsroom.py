@@ -87,7 +87,7 @@ def _arabic_indic(context) -> bool:
 @register.simple_tag(takes_context=True)
 def article_card(context, article, large=False) -> str:
     """`{% article_card article %}`: a story in a list (articles/cards.py)."""
-    return cards.card_html(article, large=large, arabic_indic=_arabic_indic(context))
+    return cards.prepared_card(article, large=large, arabic_indic=_arabic_indic(context))
 
 
 @register.simple_tag

@@ -1,5 +1,6 @@
 """The story card lists repeat: what a reader sees of each story on home, section and tag pages."""
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,8 +8,10 @@ import pytest
 from django.conf import settings
 from lxml import html as lxml_html
 
+from articles import caching, cards
 from articles.cards import byline_html, card_html
 from articles.dates import to_arabic_indic
+from articles.models import Article, ArticleAuthor
 
 from .factories import ArticleFactory, EditorFactory, jpeg_upload
 
@@ -48,3 +51,80 @@ def test_card_date_reads_in_the_papers_time_zone_and_digits(section):
     time = lxml_html.fromstring(card_html(article, arabic_indic=True)).find(".//time")
     assert time.get("datetime") == local.strftime("%Y-%m-%dT%H:%M:%S%z")
     assert time.text_content() == f"{to_arabic_indic(str(local.day))} مارس ٢٠٢٦"
+
+
+# --- Cards kept in the shared cache (prepare_cards) ---------------------------------------
+
+
+@pytest.fixture
+def home_rebuilt_each_time(settings, masthead):
+    """The page cache off, so every view of the home page builds it: only cards are kept."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def cards_built(monkeypatch):
+    """The stories whose card was built (not taken from the cache), in order."""
+    built = []
+
+    def counting_card_html(article, **kwargs):
+        built.append(article.pk)
+        return card_html(article, **kwargs)
+
+    monkeypatch.setattr("articles.cards.card_html", counting_card_html)
+    return built
+
+
+def headlines_on(client, url="/"):
+    page = lxml_html.fromstring(client.get(url).content.decode())
+    return [link.text_content() for link in page.xpath("//article//*[@class='card__headline']/a")]
+
+
+def bylines_on(client, url="/"):
+    page = lxml_html.fromstring(client.get(url).content.decode())
+    return [byline.text_content() for byline in page.xpath("//article//*[@class='byline']")]
+
+
+def test_rebuilding_the_home_page_builds_only_the_card_of_the_edited_story(
+    client, section, home_rebuilt_each_time, cards_built
+):
+    stories = ArticleFactory.create_batch(3, section=section)
+    client.get("/")
+    assert sorted(set(cards_built)) == sorted(story.pk for story in stories)
+    cards_built.clear()
+    edited = stories[1]
+    edited.headline = "عنوان بعد التعديل"
+    edited.save()
+    assert headlines_on(client).count("عنوان بعد التعديل") == 2  # latest news, section block
+    assert cards_built == [edited.pk]  # once, for both places
+
+
+def test_a_renamed_editor_shows_at_once_on_every_kept_card(client, section, home_rebuilt_each_time):
+    editor = EditorFactory(name="سارة علي")
+    ArticleFactory.create_batch(2, section=section, authors=[editor])
+    assert "سارة علي" in bylines_on(client)
+    editor.name = "سارة عبد الله"
+    editor.save()
+    assert set(bylines_on(client)) == {"سارة عبد الله"}
+
+
+def test_a_byline_added_without_saving_the_story_shows_on_its_card(
+    client, section, home_rebuilt_each_time
+):
+    story = ArticleFactory(section=section, authors=[EditorFactory(name="منى")])
+    assert bylines_on(client) == ["منى"] * len(bylines_on(client))
+    ArticleAuthor.objects.create(article=story, editor=EditorFactory(name="أحمد"), position=1)
+    assert "منى وأحمد" in bylines_on(client)
+
+
+def test_a_card_read_while_an_editor_changes_is_not_kept(rf, section, masthead, cards_built):
+    story = ArticleFactory(section=section)
+    request = rf.get("/")
+    request.newsroom_build_started = time.time()
+    story = Article.objects.for_cards().get(pk=story.pk)  # read before the rename lands
+    caching.bump([caching.SITE])  # an editor renamed meanwhile
+    cards.prepare_cards(request, [([story], False)], arabic_indic=False)
+    assert cards_built == [story.pk]
+    fresh = Article.objects.for_cards().get(pk=story.pk)
+    cards.prepare_cards(request, [([fresh], False)], arabic_indic=False)
+    assert cards_built == [story.pk, story.pk]  # built again: the first was not stored

@@ -4,6 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -162,6 +163,7 @@ def test_chart_costs_the_same_queries_for_a_quiet_and_a_busy_month(
     client = client_of(desk_editor)
 
     def dashboard_queries() -> int:
+        cache.clear()  # the masthead comes from the cache once read: count from scratch
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("admin:index")).status_code == 200
         return len(captured)

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import ArticleFactory, EditorFactory
+from .factories import ArticleFactory, EditorFactory, SectionFactory
 
 CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
 
@@ -90,6 +90,27 @@ def test_home_has_lead_latest_and_a_block_per_section(client, section, masthead)
     assert 'aria-label="الخبر الرئيسي"' in html
     assert html.index(lead.headline) < html.index(older.headline)
     assert f'id="section-{section.pk}"' in html
+
+
+def test_each_section_block_shows_its_own_newest_stories_whatever_leads_the_latest_news(
+    client, masthead
+):
+    busy, quiet = SectionFactory(), SectionFactory()
+    now = timezone.now()
+    quiet_stories = [
+        ArticleFactory(section=quiet, published_at=now - timedelta(days=2, hours=hour))
+        for hour in range(6)
+    ]
+    busy_stories = [
+        ArticleFactory(section=busy, published_at=now - timedelta(minutes=minute + 1))
+        for minute in range(15)
+    ]
+    page = client.get("/").context
+    assert [story.pk for story in page["latest"]] == [story.pk for story in busy_stories[1:10]]
+    assert page["lead"].pk == busy_stories[0].pk
+    blocks = {section.pk: stories for section, stories in page["section_blocks"]}
+    assert [story.pk for story in blocks[quiet.pk]] == [story.pk for story in quiet_stories[:4]]
+    assert [story.pk for story in blocks[busy.pk]] == [story.pk for story in busy_stories[:4]]
 
 
 def test_section_page_paginates(client, section, masthead, settings):

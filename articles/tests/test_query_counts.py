@@ -14,9 +14,9 @@ from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_uploa
 # Each public page's query budget when built from scratch (served from the page cache, it
 # costs none). The budgets hold whatever the amount of content: the tests grow the paper.
 BUDGETS = {
-    "home": 10,
+    "home": 8,
     "section": 9,
-    "article": 10,
+    "article": 9,
     "editor": 8,
     "tag": 8,
     "search": 7,
@@ -27,12 +27,12 @@ BUDGETS = {
     "section_atom": 6,
     "editor_rss": 6,
     "editor_atom": 6,
-    "sitemap": 9,
-    "sitemap_articles": 5,
-    "sitemap_sections": 5,
-    "sitemap_editors": 5,
-    "news_sitemap": 4,
-    "robots": 2,
+    "sitemap": 8,
+    "sitemap_articles": 4,
+    "sitemap_sections": 4,
+    "sitemap_editors": 4,
+    "news_sitemap": 3,
+    "robots": 1,
 }
 
 
