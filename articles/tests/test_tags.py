@@ -130,6 +130,23 @@ def test_related_stories_share_tags_first_most_shared_first_then_the_same_sectio
     assert related_articles(article) == [two_tags, one_tag, same_section]
 
 
+def test_related_stories_filled_by_shared_tags_are_the_most_shared_then_the_newest(masthead):
+    section, elsewhere = SectionFactory(), SectionFactory()
+    article = ArticleFactory(section=section)
+    article.tags.add("الناتو", "باكستان")
+    now = timezone.now()
+    two_tags = ArticleFactory(section=elsewhere, published_at=now - timedelta(days=9))
+    two_tags.tags.add("الناتو", "باكستان")
+    one_tag = [
+        ArticleFactory(section=elsewhere, published_at=now - timedelta(hours=hours))
+        for hours in range(1, 6)
+    ]
+    for story in one_tag:
+        story.tags.add("باكستان")
+    ArticleFactory(section=section)  # the section's newest: not needed, the tags filled it
+    assert related_articles(article) == [two_tags, *one_tag[:3]]
+
+
 def test_related_stories_never_include_drafts_scheduled_stories_or_the_article_itself(masthead):
     section = SectionFactory()
     article = ArticleFactory(section=section)
