@@ -40,9 +40,12 @@ def assert_common_headers(response):
     assert 'fullscreen=(self "https://player.vimeo.com"' in permissions
 
 
-def test_public_pages_send_a_strict_policy_and_the_other_headers(client, public_pages):
+@pytest.mark.parametrize("answer", ["built", "from the page cache"])
+def test_public_pages_send_a_strict_policy_and_the_other_headers(client, public_pages, answer):
     for url in public_pages:
         response = client.get(url)
+        if answer == "from the page cache":
+            response = client.get(url)
         assert_common_headers(response)
         csp = policy(response)
         assert csp["default-src"] == ["'self'"]
