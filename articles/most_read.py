@@ -151,8 +151,7 @@ def most_read_articles(
     if section is not None:
         stories = stories.filter(section=section)
     return list(
-        stories.select_related("section")
-        .defer("body")
+        stories.card_rows()
         .annotate(reads=Sum("read_counts__count", filter=Q(read_counts__day=day)))
         .order_by("-reads", "-published_at", "-pk")[:limit]
     )

@@ -57,13 +57,13 @@ def related_articles(
         )
     if len(by_tags) == limit:
         # The shared tags filled the list (the usual case): no need for the section's latest.
-        found = candidates.select_related("section").defer("body").in_bulk(by_tags)
+        found = candidates.card_rows().in_bulk(by_tags)
         return [found[pk] for pk in by_tags if pk in found]
     section_latest = candidates.filter(section_id=article.section_id).order_by(
         "-published_at", "-pk"
     )[:limit]
     if not by_tags:
-        return list(section_latest.select_related("section").defer("body"))
+        return list(section_latest.card_rows())
     tag_rank = Case(
         *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(by_tags)),
         default=Value(len(by_tags)),
@@ -71,7 +71,6 @@ def related_articles(
     )
     return list(
         candidates.filter(pk__in=ids_of_any(candidates.filter(pk__in=by_tags), section_latest))
-        .select_related("section")
-        .defer("body")
+        .card_rows()
         .order_by(tag_rank, "-published_at", "-pk")[:limit]
     )
