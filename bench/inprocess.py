@@ -34,6 +34,7 @@ from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from reader import READER_USER_AGENT
 
 from articles.models import Article, Section
 
@@ -81,6 +82,7 @@ class Client:
             "SERVER_PORT": "80",
             "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": self.host,
+            "HTTP_USER_AGENT": READER_USER_AGENT,
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(),

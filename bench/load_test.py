@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 import processes
 import report
 from processes import DATA, PYTHON, RESULTS, ROOT, Gunicorn
+from reader import WRK_AS_READER
 from run import ARTICLES, clear_cache, git_revision, machine, parse_wrk, stack_env
 
 SECONDS = int(os.environ.get("LOAD_TEST_SECONDS", "180"))
@@ -89,7 +90,8 @@ def main() -> int:
                 processes.start(
                     [
                         wrk_bin, "-t2", f"-c{READERS // 2}", f"-d{SECONDS}s", "--latency",
-                        "--timeout", "30s", "-s", str(ROOT / "bench" / "wrk" / "readers.lua"),
+                        "--timeout", "30s", *WRK_AS_READER,
+                        "-s", str(ROOT / "bench" / "wrk" / "readers.lua"),
                         server.base, "--", str(paths),
                     ],
                     env=dict(os.environ),

@@ -40,6 +40,7 @@ from processes import (
     SQLITE_URL,
     Gunicorn,
 )
+from reader import WRK_AS_READER
 
 STACK_NAMES = os.environ.get("BENCH_STACKS", "sqlite,postgres").split(",")
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
@@ -127,7 +128,7 @@ def wrk(wrk_bin: str, url: str, *, seconds: int, paths_file: Path | None = None)
     script = WRK_DIR / ("spread.lua" if paths_file else "report.lua")
     args = [
         wrk_bin, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-        "--timeout", "30s", "-s", str(script), url,
+        "--timeout", "30s", *WRK_AS_READER, "-s", str(script), url,
     ]  # fmt: skip
     if paths_file:
         args += ["--", str(paths_file)]

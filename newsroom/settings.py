@@ -320,7 +320,10 @@ NEWSROOM_SEARCH_CACHE_SECONDS = int(os.environ.get("NEWSROOM_SEARCH_CACHE_SECOND
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
-# Most read: views are counted in the cache and written to the database every N counted views.
+# Most read: each process tallies views and adds them to the cache's counters every N views or
+# S seconds after the oldest; the counters are written to the database every N pushed views.
+NEWSROOM_READS_PUSH_EVERY = int(os.environ.get("NEWSROOM_READS_PUSH_EVERY", "50"))
+NEWSROOM_READS_PUSH_SECONDS = float(os.environ.get("NEWSROOM_READS_PUSH_SECONDS", "10"))
 NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))
 # The breaking-news strip on the home page shows breaking stories younger than this.
 NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))

@@ -27,6 +27,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def reads_pushed_at_once(settings):
+    """Each view reaches the shared counters as it happens (test_most_read tests the batches),
+    so no test leaves views in the process's tally for the next one."""
+    settings.NEWSROOM_READS_PUSH_EVERY = 1
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached pages, as after a deploy."""
     cache.clear()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import most_read
 from articles.models import DailyReadCount
 from articles.most_read import flush_read_counts, most_read_articles
 
@@ -53,6 +54,47 @@ def test_counts_are_flushed_in_batches_when_the_threshold_is_reached(
     read(client, published_article, times=3)
     row.refresh_from_db()
     assert row.count == 6
+
+
+def shared_counts():
+    """What any app server's flush would find in the shared cache now."""
+    return most_read._pending_counts(timezone.localdate())
+
+
+def test_a_process_adds_its_views_to_the_shared_counters_once_per_batch(
+    client, published_article, settings
+):
+    settings.NEWSROOM_READS_PUSH_EVERY = 3
+    read(client, published_article, times=2)
+    assert shared_counts() == {}
+    read(client, published_article)
+    assert shared_counts() == {published_article.pk: 3}
+
+
+def test_a_quiet_process_adds_views_older_than_the_push_interval(
+    client, published_article, settings, monkeypatch
+):
+    settings.NEWSROOM_READS_PUSH_EVERY = 50
+    settings.NEWSROOM_READS_PUSH_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(most_read.time, "monotonic", lambda: clock[0])
+    read(client, published_article)
+    clock[0] += 9
+    read(client, published_article)
+    assert shared_counts() == {}
+    clock[0] += 2
+    read(client, published_article)
+    assert shared_counts() == {published_article.pk: 3}
+
+
+def test_views_still_in_a_processs_tally_are_written_by_its_flush(
+    client, published_article, settings
+):
+    settings.NEWSROOM_READS_PUSH_EVERY = 50
+    read(client, published_article, times=4)
+    assert flush_read_counts() == 4
+    assert DailyReadCount.objects.get().count == 4
+    assert flush_read_counts() == 0
 
 
 def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(client, published_article):
