@@ -240,8 +240,15 @@ class SqliteSearchBackend:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])  # noqa: S608
 
     def clear(self) -> None:
+        # Deleting every row of an FTS5 table reads each one back to take its words out of the
+        # index (30 s for 100,000 stories); a new, empty table is instant. The definition is
+        # migration 0003's.
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {FTS_TABLE}")
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} "
+                "USING fts5(headline, dek, body, tokenize='unicode61')"
+            )
 
     @staticmethod
     def _match(terms: list[str], operator: str) -> str:
