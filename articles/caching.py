@@ -263,8 +263,10 @@ def serve_cached(
         count_read(request, article_id)
         built_from = _generations({SITE, *names})
         # A change that landed while the page was being built: serve it, do not keep it.
-        if max(built_from.values(), default=0.0) <= started:
-            seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
+        seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
+        # A page cache of 0 seconds keeps nothing (the local-memory cache would hold the expired
+        # page until it is full, pushing out the frame and the cards).
+        if seconds > 0 and max(built_from.values(), default=0.0) <= started:
             _store_page(request, built_from, response, article_id, seconds)
     return for_shared_caches(response)
 

@@ -232,6 +232,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+            # Pages, story cards and the frame's pieces: Django's default of 300 entries made a
+            # cold article page render the header again for want of room. About 2 KB a card
+            # and 26 KB an article page: at most some 50 MB per process.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_ENTRIES", "2000"))},
         }
     }
 

@@ -79,6 +79,19 @@ def test_second_view_of_each_public_page_runs_no_query(client, published_article
 
 
 @pytest.mark.django_db
+def test_with_the_page_cache_off_no_page_is_kept(client, section, masthead, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    caches["default"].clear()
+    stories = ArticleFactory.create_batch(3, section=section)
+    for url in ["/", section.get_absolute_url(), *(story.get_absolute_url() for story in stories)]:
+        assert client.get(url).status_code == 200
+    # Process memory holds a fixed number of entries: kept pages would push out the header's
+    # pieces and the story cards that cold pages are built from.
+    kept = [key for key in caches["default"]._cache if ":newsroom:page:" in key]
+    assert kept == []
+
+
+@pytest.mark.django_db
 def test_publishing_a_story_shows_it_at_once_on_cached_pages(client, home_cached, section):
     draft = ArticleFactory(section=section, draft=True, headline="خبر ينشر الآن")
     assert "خبر ينشر الآن" not in page(client, "/")[0].content.decode()
