@@ -5,10 +5,12 @@ A reader's view costs no database write and, most of the time, no cache operatio
 `NEWSROOM_READS_PUSH_SECONDS` after the oldest) `push_reads` adds the tally to a counter per
 (day, article) in the shared cache, registering each pair once per day in a numbered slot. With
 Redis that is five network round trips per story pushed, paid once per batch rather than on
-every page view. Every `NEWSROOM_READS_FLUSH_EVERY` pushed views (or on
-`manage.py flush_read_counts`, e.g. from cron) `flush_read_counts` adds the counters to
+every page view. Once `NEWSROOM_READS_FLUSH_EVERY` pushed views wait, at most once every
+`NEWSROOM_READS_FLUSH_SECONDS` (the lists follow the counts once a minute at most), or on
+`manage.py flush_read_counts` (e.g. from cron), `flush_read_counts` adds the counters to
 `DailyReadCount` rows and takes exactly what it wrote off the counters, so views counted during
-a flush are kept for the next one. Crawlers, link-preview bots and staff are not counted.
+a flush are kept for the next one, as are those of a flush that failed. Crawlers, link-preview
+bots and staff are not counted.
 
 With the local-memory cache each process keeps its own counters and flushes its own; they add
 up in the database. Views not yet written when a process is killed are lost (a process that
@@ -17,6 +19,7 @@ exits normally pushes its tally first), which a "most read" list can afford; a s
 """
 
 import atexit
+import logging
 import re
 import threading
 import time
@@ -25,7 +28,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -72,10 +75,13 @@ def _slot_key(day: date, number: int) -> str:
     return f"reads:{day.isoformat()}:slot:{number}"
 
 
+logger = logging.getLogger(__name__)
+
 PENDING_KEY = "reads:pending"
 MOST_READ_REFRESH_KEY = "reads:lists-refreshed"
 MOST_READ_REFRESH_SECONDS = 60
 LOCK_KEY = "reads:flush-lock"
+FLUSHED_RECENTLY_KEY = "reads:flushed-recently"
 
 
 class _Tally:
@@ -126,9 +132,19 @@ def record_read(*, article_id: int, request: HttpRequest) -> bool:
 
 def push_reads() -> None:
     """Add this process's tally of views to the shared counters, and flush the counters to the
-    database when enough views are waiting."""
-    if _push_tally() >= settings.NEWSROOM_READS_FLUSH_EVERY:
+    database when enough views are waiting and the last flush is old enough."""
+    if _push_tally() < settings.NEWSROOM_READS_FLUSH_EVERY:
+        return
+    seconds = settings.NEWSROOM_READS_FLUSH_SECONDS
+    if seconds > 0 and not cache.add(FLUSHED_RECENTLY_KEY, True, seconds):
+        return  # the views wait in the counters for the next flush
+    try:
         flush_read_counts()
+    except DatabaseError:
+        # A reader's page never fails for a count: what was not written stays in the counters.
+        logger.warning(
+            "Read counts not written to the database; kept for the next flush.", exc_info=True
+        )
 
 
 def _push_tally() -> int:

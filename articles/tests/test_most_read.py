@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ def test_counts_are_flushed_in_batches_when_the_threshold_is_reached(
     client, published_article, settings
 ):
     settings.NEWSROOM_READS_FLUSH_EVERY = 3
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 0
     read(client, published_article, times=2)
     assert not DailyReadCount.objects.exists()
     read(client, published_article)
@@ -95,6 +96,40 @@ def test_views_still_in_a_processs_tally_are_written_by_its_flush(
     assert flush_read_counts() == 4
     assert DailyReadCount.objects.get().count == 4
     assert flush_read_counts() == 0
+
+
+def test_a_busy_site_writes_read_counts_at_most_once_per_interval(
+    client, published_article, settings, time_machine
+):
+    settings.NEWSROOM_READS_FLUSH_EVERY = 2
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 30
+    time_machine.move_to(timezone.now().replace(hour=9))
+    read(client, published_article, times=2)
+    row = DailyReadCount.objects.get()
+    assert row.count == 2
+    read(client, published_article, times=4)
+    row.refresh_from_db()
+    assert row.count == 2
+    time_machine.shift(timedelta(seconds=31))
+    read(client, published_article)  # the interval is over: the waiting views go in with it
+    row.refresh_from_db()
+    assert row.count == 7
+
+
+def test_a_failed_write_of_read_counts_loses_no_view_and_breaks_no_page(
+    client, published_article, settings, monkeypatch
+):
+    settings.NEWSROOM_READS_FLUSH_EVERY = 2
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 0
+
+    def locked(day, counts):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(most_read, "_add_to_database", locked)
+    read(client, published_article, times=3)  # each page answers 200
+    monkeypatch.undo()
+    assert flush_read_counts() == 3
+    assert DailyReadCount.objects.get().count == 3
 
 
 def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(client, published_article):

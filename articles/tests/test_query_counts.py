@@ -16,7 +16,7 @@ from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_uploa
 BUDGETS = {
     "home": 8,
     "section": 9,
-    "article": 9,
+    "article": 8,
     "editor": 8,
     "tag": 8,
     "search": 7,
