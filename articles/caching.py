@@ -194,21 +194,27 @@ def frame_fragment(name: str, vary: tuple, render: Callable[[], str]) -> str:
 
 
 def site_piece(key: str, load: Callable[[], T]) -> T:
-    """What only SITE changes (the frame's pieces, the masthead), from the shared cache while
-    SITE's generation is the one it was stored under; else loaded and stored.
+    """What only SITE changes (the frame's pieces, the masthead): see `piece`."""
+    return piece(key, [SITE], load)
 
-    One round trip: the piece and the generation. The generation is read before loading, so
-    a change landing meanwhile leaves the piece stored under an older generation than the one
+
+def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
+    """A piece of pages built from `names`, from the shared cache while none of their
+    generations moved since it was stored; else loaded and stored.
+
+    One round trip: the piece and the generations. The generations are read before loading, so
+    a change landing meanwhile leaves the piece stored under older generations than the ones
     its commit sets (see `bump`), and the next request loads it again.
     """
-    found = cache.get_many([key, generation_key(SITE)])
-    generation = found.get(generation_key(SITE), 0.0)
+    generation_keys = [generation_key(name) for name in sorted(set(names))]
+    found = cache.get_many([key, *generation_keys])
+    generations = tuple(found.get(gen_key, 0.0) for gen_key in generation_keys)
     stored = found.get(key)
-    if stored is not None and stored[0] == generation:
+    if stored is not None and stored[0] == generations:
         return stored[1]
-    piece = load()
-    cache.set(key, (generation, piece), FRAME_SECONDS)
-    return piece
+    value = load()
+    cache.set(key, (generations, value), FRAME_SECONDS)
+    return value
 
 
 def count_read(request, article_id: int | None) -> None:

@@ -212,6 +212,19 @@ def _add_to_database(day: date, counts: dict[int, int]) -> int:
     return sum(counts.values())
 
 
+def todays_most_read(*, section: Section | None = None) -> list[Article]:
+    """`most_read_articles` for today, from the cache until the counts are written again (at
+    most once a minute) or a story on the list changes: the pages that show the list are built
+    without its query, which reads every story read today."""
+    day = timezone.localdate()
+    shown_on = f"section:{section.slug}" if section else caching.HOME
+    return caching.piece(
+        f"newsroom:most-read:{day.isoformat()}:{section.pk if section else 'all'}",
+        [caching.MOST_READ, shown_on],
+        lambda: most_read_articles(day=day, section=section),
+    )
+
+
 def most_read_articles(
     *, day: date | None = None, section: Section | None = None, limit: int = MOST_READ_COUNT
 ) -> list[Article]:

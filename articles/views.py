@@ -102,7 +102,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             section_blocks=list(blocks.items()),
-            most_read=most_read.most_read_articles(),
+            most_read=most_read.todays_most_read(),
             website_json_ld=previews.website_json_ld(
                 request=self.request, masthead=Masthead.for_request(self.request)
             ),
@@ -129,7 +129,7 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             section=self.section,
-            most_read=most_read.most_read_articles(section=self.section),
+            most_read=most_read.todays_most_read(section=self.section),
             **kwargs,
         )
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import most_read
-from articles.models import DailyReadCount
+from articles.models import Article, DailyReadCount
 from articles.most_read import flush_read_counts, most_read_articles
 
 from .factories import ArticleFactory, SectionFactory
@@ -214,3 +214,44 @@ def test_flush_skips_articles_deleted_since_they_were_read(client, section, mast
     gone.delete()
     assert flush_read_counts() == 1
     assert DailyReadCount.objects.get().article == kept
+
+
+def most_read_block(client, url):
+    html = client.get(url).content.decode()
+    return html[html.index('id="most-read-title"') :] if 'id="most-read-title"' in html else ""
+
+
+def test_pages_show_the_most_read_list_without_its_query_until_the_counts_are_written(
+    client, published_article, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every page built afresh, as after a publication
+    read(client, published_article)
+    flush_read_counts()
+    urls = ["/", published_article.section.get_absolute_url()]
+    for url in urls:
+        assert published_article.get_absolute_url() in most_read_block(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        for url in urls:
+            assert published_article.get_absolute_url() in most_read_block(client, url)
+    assert not [q for q in captured if DailyReadCount._meta.db_table in q["sql"]]
+
+
+@pytest.mark.parametrize("change", ["withdrawn", "edited"])
+def test_a_story_withdrawn_or_edited_changes_the_most_read_list_at_once(
+    client, published_article, change
+):
+    read(client, published_article)
+    flush_read_counts()
+    urls = ["/", published_article.section.get_absolute_url()]
+    old_headline = published_article.headline
+    for url in urls:
+        assert old_headline in most_read_block(client, url)
+    if change == "withdrawn":
+        published_article.status = Article.Status.WITHDRAWN
+    else:
+        published_article.headline = "عنوان جديد بعد التصحيح"
+    published_article.save()
+    for url in urls:
+        block = most_read_block(client, url)
+        assert old_headline not in block
+        assert ("عنوان جديد بعد التصحيح" in block) is (change == "edited")
