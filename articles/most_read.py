@@ -36,6 +36,8 @@ from django.utils import timezone
 from . import caching
 from .models import Article, DailyReadCount, Section
 
+logger = logging.getLogger(__name__)
+
 MOST_READ_COUNT = 5
 COUNTER_TIMEOUT = 3 * 24 * 3600  # long enough to survive a night without a flush
 FLUSH_LOCK_TIMEOUT = 60
@@ -74,8 +76,6 @@ def _slots_key(day: date) -> str:
 def _slot_key(day: date, number: int) -> str:
     return f"reads:{day.isoformat()}:slot:{number}"
 
-
-logger = logging.getLogger(__name__)
 
 PENDING_KEY = "reads:pending"
 MOST_READ_REFRESH_KEY = "reads:lists-refreshed"
