@@ -174,7 +174,8 @@ def _store_page(request, built_from: dict, response, read_article_id, seconds: i
         local.set(_page_key(request), stored, seconds)
 
 
-FRAME_SECONDS = 24 * 3600
+# How long a piece (`piece`) is kept at most; a change makes it stale much sooner.
+PIECE_SECONDS = 24 * 3600
 
 
 def frame_fragment(name: str, vary: tuple, render: Callable[[], str]) -> str:
@@ -213,7 +214,7 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
     if stored is not None and stored[0] == generations:
         return stored[1]
     value = load()
-    cache.set(key, (generations, value), FRAME_SECONDS)
+    cache.set(key, (generations, value), PIECE_SECONDS)
     return value
 
 
