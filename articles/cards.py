@@ -9,8 +9,10 @@ Every value goes through `format_html`, which escapes it.
 
 A list page's cards are also kept in the shared cache (`prepare_cards`): after a story is
 published the home page is rebuilt, but 89 of its 90 cards have not changed. A card's key is
-what it shows: the story's last edit, its byline's editors, the variant and the language; the
-names and addresses of editors come under the SITE generation, as the header's do.
+what it shows: the story's last edit (a byline change counts as one, see `invalidation.py`), the
+variant and the language; the names and addresses of editors come under the SITE generation, as
+the header's do. So a list reads its stories' rows only, and the bylines of the cards it must
+build: on the home page, those were most of the ORM's work (three model instances per card).
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from . import caching
 from .dates import newsroom_date
 from .images import Picture
+from .models.articles import bylines_prefetch
 
 # The width a card's image takes on the page, for the browser to pick a rendition.
 CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 50vw, 100vw"
@@ -143,24 +147,45 @@ CARD_SECONDS = 24 * 3600
 
 
 def _card_key(article, large: bool, arabic_indic: bool) -> str:
-    authors = "-".join(str(editor.pk) for editor in article.ordered_authors())
     return (
-        f"newsroom:card:{article.pk}:{article.updated_at.timestamp()}:{authors}"
+        f"newsroom:card:{article.pk}:{article.updated_at.timestamp()}"
         f":{int(large)}:{int(arabic_indic)}:{translation.get_language()}"
     )
 
 
-def prepare_cards(request, groups: Iterable[tuple[Iterable, bool]], *, arabic_indic: bool) -> None:
+def _read_bylines(articles: Iterable) -> None:
+    """The bylines of these stories, in one query, for those that have not read them yet."""
+    unread = [
+        article
+        for article in articles
+        if "bylines" not in getattr(article, "_prefetched_objects_cache", {})
+    ]
+    if unread:
+        prefetch_related_objects(unread, bylines_prefetch())
+
+
+def prepare_cards(
+    request,
+    groups: Iterable[tuple[Iterable, bool]],
+    *,
+    arabic_indic: bool,
+    with_bylines: Sequence = (),
+) -> None:
     """Give each story of these (stories, large) groups its card, read from the shared cache in
     one round trip; the missing ones are built and stored in one more.
 
-    `article_card` then uses the prepared card. A card is stored only when the SITE generation
-    predates the request's build (`caching.build_started`): a change to an editor landing
-    while the page was read must not be kept under the new generation. Pages readers do not
-    share (a signed-in editor's) take nothing from the cache: they are built fresh.
+    The stories need not come with their bylines: those of the cards to build are read here, in
+    one query with the bylines of `with_bylines` (stories the page shows otherwise, such as the
+    article of an article page). `article_card` then uses the prepared card. A card is stored
+    only when the SITE generation predates the request's build (`caching.build_started`): a
+    change to an editor landing while the page was read must not be kept under the new
+    generation. Pages readers do not share (a signed-in editor's) take nothing from the cache:
+    they are built fresh.
     """
+    groups = [(list(articles), large) for articles, large in groups]
     started = caching.build_started(request)
     if started is None:
+        _read_bylines([*with_bylines, *(a for articles, _ in groups for a in articles)])
         return
     # A story may stand in two lists of a page (latest news and its section's block), as two
     # instances: both get the card, read once.
@@ -168,20 +193,23 @@ def prepare_cards(request, groups: Iterable[tuple[Iterable, bool]], *, arabic_in
     for articles, large in groups:
         for article in articles:
             wanted.setdefault(_card_key(article, large, arabic_indic), []).append((article, large))
-    if not wanted:
-        return
     generation_key = caching.generation_key(caching.SITE)
-    found = cache.get_many([generation_key, *wanted])
+    found = cache.get_many([generation_key, *wanted]) if wanted else {}
     generation = found.get(generation_key, 0.0)
+    missing = {
+        key: uses
+        for key, uses in wanted.items()
+        if (stored := found.get(key)) is None or stored[0] != generation
+    }
+    _read_bylines([*with_bylines, *(article for uses in missing.values() for article, _ in uses)])
     built = {}
     for key, uses in wanted.items():
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
-            html = mark_safe(stored[1])  # noqa: S308 - built by card_html, which escapes
-        else:
+        if key in missing:
             article, large = uses[0]
             html = card_html(article, large=large, arabic_indic=arabic_indic)
             built[key] = (generation, str(html))
+        else:
+            html = mark_safe(found[key][1])  # noqa: S308 - built by card_html, which escapes
         for article, large in uses:
             article.__dict__.setdefault("prepared_cards", {})[large, arabic_indic] = html
     if built and generation <= started:

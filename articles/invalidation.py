@@ -7,6 +7,7 @@ purge. The pages themselves are described in `caching.py`.
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import caching
 from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
@@ -50,8 +51,12 @@ def purge_pages_of_a_deleted_article(sender, instance, **kwargs):
 @receiver(post_save, sender=ArticleAuthor)
 @receiver(post_delete, sender=ArticleAuthor)
 def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
+    """A byline is part of its story: changing it is an edit, dated like one. Cards are kept
+    under their story's last edit (articles/cards.py), so lists need not read bylines to know
+    whether a kept card still holds."""
     if raw:
         return
+    Article.objects.filter(pk=instance.article_id).update(updated_at=timezone.now())
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None and article.is_published:
         editor = Editor.objects.filter(pk=instance.editor_id).values_list("slug", flat=True)

@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +17,6 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from . import cards, most_read, preview, previews, search
 from .caching import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
 from .models import Article, Editor, Masthead, Section, Tag
-from .models.articles import bylines_prefetch
 from .related import related_articles
 from .sitemaps import news_articles
 
@@ -34,9 +32,14 @@ class StoryCardsMixin:
     """Views whose stories show as cards: the cards come from the shared cache in one round
     trip, and only the ones that changed are built (articles/cards.py)."""
 
-    def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
+    def prepare_cards(self, *groups: tuple[list[Article], bool], with_bylines=()) -> None:
         masthead = Masthead.for_request(self.request)
-        cards.prepare_cards(self.request, groups, arabic_indic=masthead.use_arabic_indic_digits)
+        cards.prepare_cards(
+            self.request,
+            groups,
+            arabic_indic=masthead.use_arabic_indic_digits,
+            with_bylines=with_bylines,
+        )
 
 
 class StoryListMixin(StoryCardsMixin):
@@ -64,7 +67,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
         }
         latest, stories_by_section = (
             Article.objects.published()
-            .for_cards()
+            .card_rows()
             .front_page(
                 latest_count=HOME_LATEST_COUNT + 1,
                 per_section=HOME_STORIES_PER_SECTION,
@@ -124,7 +127,7 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         self.depends_on(f"section:{self.section.slug}", MOST_READ)
-        return self.section.articles.published().for_cards()
+        return self.section.articles.published().card_rows()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -139,7 +142,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # Its bylines are read with the related stories' (get_context_data).
+        # Its bylines are read with those of the related cards to build (get_context_data).
         return Article.objects.published().select_related("section")
 
     def get(self, request, *args, **kwargs):
@@ -171,8 +174,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             *(f"tag:{tag.slug}" for tag in tags),
         )
         related = related_articles(self.object, tags=tags)
-        prefetch_related_objects([self.object, *related], bylines_prefetch())
-        self.prepare_cards((related, False))
+        self.prepare_cards((related, False), with_bylines=[self.object])
         article_json_ld = previews.article_json_ld(
             article=self.object,
             tags=tags,
@@ -204,7 +206,7 @@ class EditorView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
         self.depends_on(f"editor:{self.editor.slug}")
-        return Article.objects.published().filter(authors=self.editor).for_cards()
+        return Article.objects.published().filter(authors=self.editor).card_rows()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
@@ -220,7 +222,7 @@ class TagView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.depends_on(f"tag:{self.tag.slug}")
-        return Article.objects.published().filter(tagged_items__tag=self.tag).for_cards()
+        return Article.objects.published().filter(tagged_items__tag=self.tag).card_rows()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

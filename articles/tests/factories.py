@@ -95,3 +95,5 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             return
         for position, editor in enumerate(extracted or [EditorFactory()]):
             ArticleAuthor.objects.create(article=self, editor=editor, position=position)
+        # Adding a byline dates the story as edited (articles/invalidation.py).
+        self.refresh_from_db(fields=["updated_at"])

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import html as lxml_html
 
 from articles import caching, cards
@@ -117,14 +119,45 @@ def test_a_byline_added_without_saving_the_story_shows_on_its_card(
     assert "منى وأحمد" in bylines_on(client)
 
 
+def test_a_byline_taken_off_without_saving_the_story_leaves_its_card(
+    client, section, home_rebuilt_each_time
+):
+    story = ArticleFactory(section=section, authors=[EditorFactory(name="منى")])
+    ArticleAuthor.objects.create(article=story, editor=EditorFactory(name="أحمد"), position=1)
+    assert "منى وأحمد" in bylines_on(client)
+    ArticleAuthor.objects.filter(article=story, position=0).delete()
+    assert set(bylines_on(client)) == {"أحمد"}
+
+
+def test_a_page_rebuilt_with_every_card_kept_reads_no_bylines(
+    client, section, home_rebuilt_each_time, cards_built
+):
+    """Only the cards to build need their bylines: after a publication, one story's."""
+    editor = EditorFactory()  # a new editor would change every card (their names)
+    ArticleFactory.create_batch(3, section=section, authors=[editor])
+
+    def byline_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return [q for q in captured.captured_queries if "articleauthor" in q["sql"]]
+
+    assert len(byline_queries()) == 1
+    assert byline_queries() == []
+    published = ArticleFactory(section=section, authors=[editor])
+    cards_built.clear()
+    (query,) = byline_queries()
+    assert cards_built == [published.pk, published.pk]  # the lead, and its section's block
+    assert f"IN ({published.pk})" in query["sql"]
+
+
 def test_a_card_read_while_an_editor_changes_is_not_kept(rf, section, masthead, cards_built):
     story = ArticleFactory(section=section)
     request = rf.get("/")
     request.newsroom_build_started = time.time()
-    story = Article.objects.for_cards().get(pk=story.pk)  # read before the rename lands
+    story = Article.objects.card_rows().get(pk=story.pk)  # read before the rename lands
     caching.bump([caching.SITE])  # an editor renamed meanwhile
     cards.prepare_cards(request, [([story], False)], arabic_indic=False)
     assert cards_built == [story.pk]
-    fresh = Article.objects.for_cards().get(pk=story.pk)
+    fresh = Article.objects.card_rows().get(pk=story.pk)
     cards.prepare_cards(request, [([fresh], False)], arabic_indic=False)
     assert cards_built == [story.pk, story.pk]  # built again: the first was not stored
