@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from .shared_copies import copies
+
 SITE = "site"  # the header and footer every page shows: masthead, sections, staff
 HOME = "home"
 SITEMAPS = "sitemaps"
@@ -56,12 +58,14 @@ def bump(names: Iterable[str]) -> None:
 
 def _set_generations(names: set[str]) -> None:
     now = time.time()
-    cache.set_many({generation_key(name): now for name in names}, timeout=None)
+    generations = {generation_key(name): now for name in names}
+    cache.set_many(generations, timeout=None)
+    copies.changed(generations)
 
 
 def _generations(names: Iterable[str]) -> dict[str, float]:
     keys = {generation_key(name): name for name in names}
-    found = cache.get_many(keys)
+    found = copies.get_many(keys)
     return {keys[key]: found.get(key, 0.0) for key in keys}
 
 
@@ -86,14 +90,15 @@ def release_due_scheduled_stories(next_at=None) -> bool:
     from .models import Article
 
     if next_at is None:
-        next_at = cache.get(NEXT_SCHEDULED_KEY)
+        next_at = copies.get_many([NEXT_SCHEDULED_KEY]).get(NEXT_SCHEDULED_KEY)
     if next_at is None:
         upcoming = Article.objects.awaiting_publication().order_by("published_at").first()
         next_at = upcoming.published_at.timestamp() if upcoming else NOTHING_SCHEDULED
         cache.set(NEXT_SCHEDULED_KEY, next_at, timeout=None)
+        copies.changed([NEXT_SCHEDULED_KEY])
     if next_at == NOTHING_SCHEDULED or time.time() < next_at:
         return False
-    cache.delete(NEXT_SCHEDULED_KEY)
+    _forget_next_scheduled()
     released_since = datetime.fromtimestamp(next_at, tz=UTC)
     for article in Article.objects.published().filter(published_at__gte=released_since):
         bump(article.cache_dependencies())
@@ -103,8 +108,13 @@ def release_due_scheduled_stories(next_at=None) -> bool:
 def forget_schedule() -> None:
     """A publication time changed somewhere: look the next scheduled minute up again (now, and
     once the change is committed, so the lookup cannot read the database before it)."""
+    _forget_next_scheduled()
+    transaction.on_commit(_forget_next_scheduled)
+
+
+def _forget_next_scheduled() -> None:
     cache.delete(NEXT_SCHEDULED_KEY)
-    transaction.on_commit(lambda: cache.delete(NEXT_SCHEDULED_KEY))
+    copies.changed([NEXT_SCHEDULED_KEY])
 
 
 def reader_may_share_cache(request) -> bool:
@@ -145,7 +155,7 @@ def stored_page(request) -> tuple[HttpResponse, int | None] | None:
     if local is not None and (stored := local.get(key)) is not None:
         built_from, response, read_article_id, expires_at = stored
         keys = {generation_key(name): name for name in built_from}
-        found = cache.get_many([*keys, NEXT_SCHEDULED_KEY])
+        found = copies.get_many([*keys, NEXT_SCHEDULED_KEY])
         released = release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
         current = {name: found.get(gen_key, 0.0) for gen_key, name in keys.items()}
         if not released and current == built_from and time.time() < expires_at:

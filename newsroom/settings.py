@@ -262,6 +262,10 @@ NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "2
 # Public pages: kept in the shared cache until something they show changes (articles/caching.py);
 # browsers revalidate every time (ETag/Last-Modified → 304); a CDN may keep a copy briefly.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
+# With Redis, how long a process may use its copy of a generation before reading it again, if no
+# announcement of a change reached it: a bound for a subscription broken without the process
+# noticing (articles/shared_copies.py). Changes are announced at once; this is not a delay.
+NEWSROOM_SHARED_COPY_SECONDS = float(os.environ.get("NEWSROOM_SHARED_COPY_SECONDS", "5"))
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", "0"))
 NEWSROOM_CDN_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CDN_CACHE_SECONDS", "30"))
 

@@ -1,5 +1,7 @@
+import os
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from articles import roles
@@ -31,6 +33,35 @@ def reads_pushed_at_once(settings):
     """Each view reaches the shared counters as it happens (test_most_read tests the batches),
     so no test leaves views in the process's tally for the next one."""
     settings.NEWSROOM_READS_PUSH_EVERY = 1
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache on the local Redis, as in production with several app servers; skipped
+    where there is no Redis, except in CI."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "newsroom-tests",
+        },
+        # As in production with Redis: each process keeps checked copies of pages.
+        "local-pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-tests-local-pages",
+        },
+    }
+    try:
+        caches["default"].clear()
+    except Exception as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
+    yield caches["default"]
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

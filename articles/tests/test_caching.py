@@ -1,6 +1,5 @@
 """Cached public pages are fast and never stale: each change purges exactly what it affects."""
 
-import os
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -15,33 +14,15 @@ from django.utils import timezone
 from articles.models import Article, Masthead
 from newsroom.redis_cache import RedisCache
 
+from .conftest import REDIS_TEST_URL
 from .factories import ArticleFactory, SectionFactory
-
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(params=["locmem", "redis"])
 def shared_cache(request, settings):
     """Every caching test runs on the in-process default and on the local Redis."""
     if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "newsroom.redis_cache.RedisCache",
-                "LOCATION": REDIS_TEST_URL,
-                "KEY_PREFIX": "newsroom-tests",
-            },
-            # As in production with Redis: each process keeps checked copies of pages.
-            "local-pages": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "newsroom-tests-local-pages",
-            },
-        }
-        try:
-            caches["default"].set("ping", 1)
-        except Exception as error:
-            if os.environ.get("CI"):
-                raise
-            pytest.skip(f"no Redis at {REDIS_TEST_URL}: {error}")
+        request.getfixturevalue("redis_cache")
     for alias in settings.CACHES:
         caches[alias].clear()
     yield request.param
