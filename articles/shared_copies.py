@@ -44,7 +44,7 @@ _CONFIRMATION_SECONDS = 1.0
 class SharedCopies:
     def __init__(self):
         self._pid = None
-        self._backend = None
+        self._channel = None
         self._clears = 0
         self._pubsub = None
         self._confirmed = False
@@ -90,18 +90,15 @@ class SharedCopies:
 
     def _listening(self, backend) -> bool:
         """Subscribed, with every announcement received so far applied to the copies."""
-        if (self._pid, self._backend, self._clears) != (
-            os.getpid(),
-            backend,
-            getattr(backend, "clears", 0),
-        ):
+        channel = getattr(backend, "announcement_channel", None)
+        if channel is None:
+            return False  # the in-process cache: nothing to copy
+        if (self._pid, self._channel, self._clears) != (os.getpid(), channel, backend.clears):
             # A forked worker (the parent's connection is not its own), another cache (tests),
-            # or this process emptied the cache.
+            # or this process emptied the cache. (Each thread has its own backend instance, so
+            # the cache is told by its channel.)
             self._close()
-            self._pid, self._backend = os.getpid(), backend
-            self._clears = getattr(backend, "clears", 0)
-        if not hasattr(backend, "announcements"):
-            return False
+            self._pid, self._channel, self._clears = os.getpid(), channel, backend.clears
         try:
             if self._pubsub is None:
                 self._pubsub = backend.announcements()

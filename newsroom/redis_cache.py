@@ -32,12 +32,13 @@ class RedisCache(django_redis.RedisCache):
     """Also announces changes over pub/sub, for processes that keep copies of a few values
     (articles/shared_copies.py)."""
 
+    # How many times this process emptied a cache: its own announcement of it may not have
+    # reached its own subscription yet. Counted on the class: each thread has its own instance.
+    clears = 0
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        # How many times this process emptied the cache: its own announcement of it may not
-        # have reached its own subscription yet.
-        self.clears = 0
 
     @cached_property
     def announcement_channel(self) -> str:
@@ -58,6 +59,6 @@ class RedisCache(django_redis.RedisCache):
 
     def clear(self):
         cleared = super().clear()
-        self.clears += 1
+        RedisCache.clears += 1
         self.announce(EVERYTHING)
         return cleared

@@ -2,6 +2,8 @@
 kept exact by announcements: a change made by any process shows at once, and a cached page
 costs no round trip to Redis."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from articles import caching
@@ -65,6 +67,16 @@ def test_emptying_the_cache_drops_every_copy(redis_cache):
     assert copies.get_many([KEY]) == {KEY: 1.0}
     redis_cache.clear()
     assert copies.get_many([KEY]) == {}
+
+
+def test_the_threads_of_a_process_share_its_copies(redis_cache):
+    """A threaded server: each thread has its own cache instance, not its own subscription."""
+    redis_cache.set(KEY, 1.0, None)
+    assert copies.get_many([KEY]) == {KEY: 1.0}
+    subscription = copies._pubsub
+    with ThreadPoolExecutor(max_workers=1) as other_thread:
+        seen = other_thread.submit(lambda: (copies.get_many([KEY]), copies._pubsub)).result()
+    assert seen == ({KEY: 1.0}, subscription)
 
 
 def test_a_cached_page_answers_with_no_round_trip_to_redis(
