@@ -4,8 +4,8 @@ exact by announcing each change over Redis pub/sub.
 A page answered from the cache is first checked: have the generations of what it shows changed,
 and has a scheduled story's minute come (caching.py)? With Redis, that check was a network round
 trip on every answer: 0.1 ms on loopback here, a third of a cached page's time in the process,
-and the reason cached pages answered 57-68% as fast as a static file against 75-94% on the
-in-process cache.
+and the reason cached pages answered 57-68% as fast as a static file where the in-process cache
+reached about 75-97% (bench/RESULTS.md).
 
 So each process keeps the values it has read, and every write of one of them is followed by an
 announcement on a Redis channel naming the keys written; each process subscribes, and before it
