@@ -153,17 +153,6 @@ def _card_key(article, large: bool, arabic_indic: bool) -> str:
     )
 
 
-def _read_bylines(articles: Iterable) -> None:
-    """The bylines of these stories, in one query, for those that have not read them yet."""
-    unread = [
-        article
-        for article in articles
-        if "bylines" not in getattr(article, "_prefetched_objects_cache", {})
-    ]
-    if unread:
-        prefetch_related_objects(unread, bylines_prefetch())
-
-
 def prepare_cards(
     request,
     groups: Iterable[tuple[Iterable, bool]],
@@ -185,7 +174,9 @@ def prepare_cards(
     groups = [(list(articles), large) for articles, large in groups]
     started = caching.build_started(request)
     if started is None:
-        _read_bylines([*with_bylines, *(a for articles, _ in groups for a in articles)])
+        prefetch_related_objects(
+            [*with_bylines, *(a for articles, _ in groups for a in articles)], bylines_prefetch()
+        )
         return
     # A story may stand in two lists of a page (latest news and its section's block), as two
     # instances: both get the card, read once.
@@ -201,7 +192,11 @@ def prepare_cards(
         for key, uses in wanted.items()
         if (stored := found.get(key)) is None or stored[0] != generation
     }
-    _read_bylines([*with_bylines, *(article for uses in missing.values() for article, _ in uses)])
+    # One query for every story still without its bylines (Django skips those that have them).
+    prefetch_related_objects(
+        [*with_bylines, *(article for uses in missing.values() for article, _ in uses)],
+        bylines_prefetch(),
+    )
     built = {}
     for key, uses in wanted.items():
         if key in missing:
