@@ -4,8 +4,9 @@ A reader's view costs no database write and, most of the time, no cache operatio
 `record_read` adds it to this process's tally, and every `NEWSROOM_READS_PUSH_EVERY` views (or
 `NEWSROOM_READS_PUSH_SECONDS` after the oldest) `push_reads` adds the tally to a counter per
 (day, article) in the shared cache, registering each pair once per day in a numbered slot. With
-Redis that is five network round trips per story pushed, paid once per batch rather than on
-every page view. Once `NEWSROOM_READS_FLUSH_EVERY` pushed views wait, at most once every
+Redis a push takes four network round trips however many stories it holds (pipelines, see
+`newsroom/redis_cache.py`): a cold walk over many stories had paid six per story. Once
+`NEWSROOM_READS_FLUSH_EVERY` pushed views wait, at most once every
 `NEWSROOM_READS_FLUSH_SECONDS` (the lists follow the counts once a minute at most), or on
 `manage.py flush_read_counts` (e.g. from cron), `flush_read_counts` adds the counters to
 `DailyReadCount` rows and takes exactly what it wrote off the counters, so views counted during
@@ -23,7 +24,8 @@ import logging
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -148,14 +150,52 @@ def push_reads() -> None:
 
 
 def _push_tally() -> int:
-    """The tally into the shared counters; returns how many views now wait for a flush."""
+    """The tally into the shared counters; returns how many views now wait for a flush.
+
+    A few round trips per push whatever the number of stories in it (`_incr_many`): counts
+    first, then the day's slots for the stories first seen today.
+    """
     views = _tally.take()
-    for (day, article_id), count in views.items():
-        _incr(_count_key(day, article_id), count)
-        if cache.add(_seen_key(day, article_id), True, COUNTER_TIMEOUT):
-            # First view of this article today: give it a numbered slot the flush will visit.
-            cache.set(_slot_key(day, _incr(_slots_key(day))), article_id, COUNTER_TIMEOUT)
-    return _incr(PENDING_KEY, views.total()) if views else 0
+    if not views:
+        return 0
+    counted = _incr_many(
+        {_count_key(day, article_id): count for (day, article_id), count in views.items()}
+        | {PENDING_KEY: views.total()}
+    )
+    seen_keys = {_seen_key(day, article_id): (day, article_id) for day, article_id in views}
+    first_seen = defaultdict(list)
+    for key in _add_many(seen_keys):
+        day, article_id = seen_keys[key]
+        first_seen[day].append(article_id)
+    # First views of these articles today: give each a numbered slot the flush will visit.
+    last_slots = _incr_many({_slots_key(day): len(ids) for day, ids in first_seen.items()})
+    slots = {}
+    for day, article_ids in first_seen.items():
+        first = last_slots[_slots_key(day)] - len(article_ids) + 1
+        slots |= {
+            _slot_key(day, number): article_id
+            for number, article_id in enumerate(article_ids, start=first)
+        }
+    if slots:
+        cache.set_many(slots, COUNTER_TIMEOUT)
+    return counted[PENDING_KEY]
+
+
+def _incr_many(deltas: dict[str, int]) -> dict[str, int]:
+    """Add to these counters: in one round trip on Redis (newsroom/redis_cache.py), one by one
+    with other caches."""
+    if not deltas:
+        return {}
+    if hasattr(cache, "incr_many"):
+        return cache.incr_many(deltas, COUNTER_TIMEOUT)
+    return {key: _incr(key, delta) for key, delta in deltas.items()}
+
+
+def _add_many(keys: Iterable[str]) -> list[str]:
+    """The keys among these not yet in the cache, now added (one round trip on Redis)."""
+    if hasattr(cache, "add_many"):
+        return cache.add_many(dict.fromkeys(keys, True), COUNTER_TIMEOUT)
+    return [key for key in keys if cache.add(key, True, COUNTER_TIMEOUT)]
 
 
 # A worker stopped by gunicorn (a restart, a deploy) exits normally: its tally is kept.
@@ -166,7 +206,7 @@ def _pending_counts(day: date) -> dict[int, int]:
     slots = cache.get(_slots_key(day)) or 0
     article_ids = cache.get_many([_slot_key(day, n) for n in range(1, slots + 1)]).values()
     keys = {_count_key(day, article_id): article_id for article_id in article_ids}
-    return {keys[key]: count for key, count in cache.get_many(list(keys)).items() if count}
+    return {keys[key]: count for key, count in cache.get_many(list(keys)).items() if count > 0}
 
 
 def flush_read_counts(*, days: int = 2) -> int:
@@ -182,8 +222,9 @@ def flush_read_counts(*, days: int = 2) -> int:
             counts = _pending_counts(day)
             if counts:
                 written += _add_to_database(day, counts)
-                for article_id, count in counts.items():
-                    cache.decr(_count_key(day, article_id), count)
+                _incr_many(
+                    {_count_key(day, article_id): -count for article_id, count in counts.items()}
+                )
         # Most-read lists on cached pages follow the counts, at most once a minute so a busy
         # day does not rebuild the home page on every flush.
         if written and cache.add(MOST_READ_REFRESH_KEY, True, MOST_READ_REFRESH_SECONDS):

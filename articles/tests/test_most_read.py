@@ -26,12 +26,23 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(params=["local-memory", "redis"])
+def counters(request):
+    """The shared counters on each cache a site runs with: the process's memory, or Redis
+    (where a push is pipelined: newsroom/redis_cache.py)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param
+
+
 def read(client, article, times=1, user_agent=BROWSER):
     for _ in range(times):
         assert client.get(article.get_absolute_url(), HTTP_USER_AGENT=user_agent).status_code == 200
 
 
-def test_a_page_view_is_counted_without_writing_to_the_database(client, published_article):
+def test_a_page_view_is_counted_without_writing_to_the_database(
+    counters, client, published_article
+):
     client.get(published_article.get_absolute_url(), HTTP_USER_AGENT=BROWSER)  # warm up
     with CaptureQueriesContext(connection) as captured:
         read(client, published_article)
@@ -43,7 +54,7 @@ def test_a_page_view_is_counted_without_writing_to_the_database(client, publishe
 
 
 def test_counts_are_flushed_in_batches_when_the_threshold_is_reached(
-    client, published_article, settings
+    counters, client, published_article, settings
 ):
     settings.NEWSROOM_READS_FLUSH_EVERY = 3
     settings.NEWSROOM_READS_FLUSH_SECONDS = 0
@@ -63,7 +74,7 @@ def shared_counts():
 
 
 def test_a_process_adds_its_views_to_the_shared_counters_once_per_batch(
-    client, published_article, settings
+    counters, client, published_article, settings
 ):
     settings.NEWSROOM_READS_PUSH_EVERY = 3
     read(client, published_article, times=2)
@@ -72,8 +83,53 @@ def test_a_process_adds_its_views_to_the_shared_counters_once_per_batch(
     assert shared_counts() == {published_article.pk: 3}
 
 
+def test_pushes_from_several_processes_add_up_per_story(counters, section, masthead):
+    first, second, third = ArticleFactory.create_batch(3, section=section)
+    today = timezone.localdate()
+    # Two app servers' tallies, pushed one after the other; both read the first story.
+    for tally in ({first.pk: 2, second.pk: 1}, {first.pk: 1, third.pk: 4}):
+        most_read._tally.views.update({(today, pk): views for pk, views in tally.items()})
+        most_read._push_tally()
+    assert shared_counts() == {first.pk: 3, second.pk: 1, third.pk: 4}
+    assert flush_read_counts() == 8
+    assert shared_counts() == {}
+    counted = dict(DailyReadCount.objects.values_list("article_id", "count"))
+    assert counted == {first.pk: 3, second.pk: 1, third.pk: 4}
+
+
+def test_on_redis_a_push_costs_the_same_round_trips_for_one_story_or_forty(
+    redis_cache, section, masthead, monkeypatch
+):
+    stories = ArticleFactory.create_batch(40, section=section)
+    today = timezone.localdate()
+    pool = redis_cache._cache.get_client().connection_pool
+    connection = pool.get_connection()
+    pool.release(connection)
+    connection_class = type(connection)
+    redis_cache.get("connected")  # the connection's own set-up is not a push's
+    sent = []
+    send = connection_class.send_packed_command
+    monkeypatch.setattr(
+        connection_class,
+        "send_packed_command",
+        lambda self, command, *args, **kwargs: (
+            sent.append(command),
+            send(self, command, *args, **kwargs),
+        )[1],
+    )
+
+    def round_trips_to_push(articles):
+        sent.clear()
+        most_read._tally.views.update({(today, article.pk): 1 for article in articles})
+        most_read._push_tally()
+        return len(sent)
+
+    assert round_trips_to_push(stories[:1]) == round_trips_to_push(stories[1:]) <= 4
+    assert shared_counts() == {story.pk: 1 for story in stories}
+
+
 def test_a_quiet_process_adds_views_older_than_the_push_interval(
-    client, published_article, settings, monkeypatch
+    counters, client, published_article, settings, monkeypatch
 ):
     settings.NEWSROOM_READS_PUSH_EVERY = 50
     settings.NEWSROOM_READS_PUSH_SECONDS = 10
@@ -89,7 +145,7 @@ def test_a_quiet_process_adds_views_older_than_the_push_interval(
 
 
 def test_views_still_in_a_processs_tally_are_written_by_its_flush(
-    client, published_article, settings
+    counters, client, published_article, settings
 ):
     settings.NEWSROOM_READS_PUSH_EVERY = 50
     read(client, published_article, times=4)
@@ -117,7 +173,7 @@ def test_a_busy_site_writes_read_counts_at_most_once_per_interval(
 
 
 def test_a_failed_write_of_read_counts_loses_no_view_and_breaks_no_page(
-    client, published_article, settings, monkeypatch
+    counters, client, published_article, settings, monkeypatch
 ):
     settings.NEWSROOM_READS_FLUSH_EVERY = 2
     settings.NEWSROOM_READS_FLUSH_SECONDS = 0
@@ -132,7 +188,9 @@ def test_a_failed_write_of_read_counts_loses_no_view_and_breaks_no_page(
     assert DailyReadCount.objects.get().count == 3
 
 
-def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(client, published_article):
+def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(
+    counters, client, published_article
+):
     read(client, published_article, times=2)
     flush_read_counts()
     read(client, published_article)
@@ -141,7 +199,7 @@ def test_flush_adds_to_the_days_total_and_never_counts_a_view_twice(client, publ
     assert DailyReadCount.objects.get().count == 3
 
 
-def test_flush_read_counts_command_writes_pending_counts(client, published_article):
+def test_flush_read_counts_command_writes_pending_counts(counters, client, published_article):
     read(client, published_article, times=4)
     out = StringIO()
     call_command("flush_read_counts", stdout=out)
