@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from . import caching
 from .dates import newsroom_date
 from .images import Picture
+from .models import Article
 from .models.articles import bylines_prefetch
 
 # The width a card's image takes on the page, for the browser to pick a rendition.
@@ -163,57 +164,63 @@ def prepare_cards(
     """Give each story of these (stories, large) groups its card, read from the shared cache in
     one round trip; the missing ones are built and stored in one more.
 
-    The stories need not come with their bylines: those of the cards to build are read here, in
-    one query with the bylines of `with_bylines` (stories the page shows otherwise, such as the
+    The stories may be stories of the ORM read with `card_rows`, without their bylines, or
+    `ListedStory` rows. For the cards to build, rows are read as stories, and bylines are read
+    in one query with those of `with_bylines` (stories the page shows otherwise, such as the
     article of an article page). `article_card` then uses the prepared card. A card is stored
     only when the SITE generation predates the request's build (`caching.build_started`): a
     change to an editor landing while the page was read must not be kept under the new
     generation. Pages readers do not share (a signed-in editor's) take nothing from the cache:
     they are built fresh.
     """
-    groups = [(list(articles), large) for articles, large in groups]
-    started = caching.build_started(request)
-    if started is None:
-        prefetch_related_objects(
-            [*with_bylines, *(a for articles, _ in groups for a in articles)], bylines_prefetch()
-        )
-        return
     # A story may stand in two lists of a page (latest news and its section's block), as two
-    # instances: both get the card, read once.
+    # objects: both get the card, built or read once.
     wanted: dict[str, list] = {}
     for articles, large in groups:
         for article in articles:
             wanted.setdefault(_card_key(article, large, arabic_indic), []).append((article, large))
+    started = caching.build_started(request)
     generation_key = caching.generation_key(caching.SITE)
-    found = cache.get_many([generation_key, *wanted]) if wanted else {}
+    found = cache.get_many([generation_key, *wanted]) if wanted and started is not None else {}
     generation = found.get(generation_key, 0.0)
     missing = {
         key: uses
         for key, uses in wanted.items()
         if (stored := found.get(key)) is None or stored[0] != generation
     }
-    # One query for every story still without its bylines (Django skips those that have them).
-    prefetch_related_objects(
-        [*with_bylines, *(article for uses in missing.values() for article, _ in uses)],
-        bylines_prefetch(),
-    )
+    stories = _stories_to_build([uses[0][0] for uses in missing.values()], with_bylines)
     built = {}
     for key, uses in wanted.items():
         if key in missing:
-            article, large = uses[0]
-            html = card_html(article, large=large, arabic_indic=arabic_indic)
+            story = stories.get(uses[0][0].pk)
+            if story is None:
+                continue  # taken down since the list was read: no card
+            html = card_html(story, large=uses[0][1], arabic_indic=arabic_indic)
             built[key] = (generation, str(html))
         else:
             html = mark_safe(found[key][1])  # noqa: S308 - built by card_html, which escapes
         for article, large in uses:
             article.__dict__.setdefault("prepared_cards", {})[large, arabic_indic] = html
-    if built and generation <= started:
+    if started is not None and built and generation <= started:
         cache.set_many(built, CARD_SECONDS)
 
 
+def _stories_to_build(listed: list, with_bylines: Sequence) -> dict:
+    """The stories whose cards are to be built, by id, with their bylines: `ListedStory` rows
+    read as stories in one query (those still published), and every byline in one more (Django
+    skips the stories whose bylines it has already read, and runs no query when none is left)."""
+    stories = {article.pk: article for article in listed if isinstance(article, Article)}
+    if rows := [article.pk for article in listed if article.pk not in stories]:
+        stories |= Article.objects.published().card_rows().in_bulk(rows)
+    prefetch_related_objects([*with_bylines, *stories.values()], bylines_prefetch())
+    return stories
+
+
 def prepared_card(article, *, large: bool, arabic_indic: bool) -> SafeString:
-    """The card `prepare_cards` gave this story, or one built now."""
+    """The card `prepare_cards` gave this story, or one built now (a story of the ORM)."""
     prepared = getattr(article, "prepared_cards", {}).get((large, arabic_indic))
     if prepared is not None:
         return prepared
+    if not isinstance(article, Article):
+        return mark_safe("")  # a listed story taken down before its card was built
     return card_html(article, large=large, arabic_indic=arabic_indic)

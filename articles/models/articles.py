@@ -1,5 +1,6 @@
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 
 import reversion
 from django.conf import settings
@@ -65,6 +66,14 @@ def bylines_prefetch() -> Prefetch:
     )
 
 
+class ListedStory(SimpleNamespace):
+    """A story as a long list first reads it: what finds its kept card (`cards.prepare_cards`)
+    and places it. Building ORM objects for the home page's ninety stories cost more than its
+    query; the few stories whose card must be built are read in full there."""
+
+    FIELDS = ("pk", "updated_at", "published_at", "section_id", "pinned_until")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public view, feed, sitemap and search starts here.
@@ -83,7 +92,8 @@ class ArticleQuerySet(models.QuerySet):
         self, *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
     ) -> tuple[list["Article"], dict[int, list["Article"]]]:
         """The home page's stories in one query: the latest `latest_count` (a story pinned as
-        the lead, and not expired, first), and the newest `per_section` of each section.
+        the lead, and not expired, first), and the newest `per_section` of each section, as
+        `ListedStory` rows.
 
         One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
         (few: read through the flag's partial index), and each section's newest. The union
@@ -92,7 +102,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
         newest_first = ("-published_at", "-pk")
-        stories = list(
+        rows = (
             self.filter(
                 pk__in=ids_of_any(
                     self.order_by(*newest_first)[:latest_count],
@@ -104,14 +114,17 @@ class ArticleQuerySet(models.QuerySet):
                         section_ids,
                     ),
                 )
-            ).annotate(
+            )
+            .annotate(
                 pinned_now=Case(
                     When(pinned_now, then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
                 )
             )
+            .values(*ListedStory.FIELDS, "pinned_now")
         )
+        stories = [ListedStory(**row) for row in rows]
         stories.sort(key=lambda story: (-story.published_at.timestamp(), -story.pk))
         latest = stories[:latest_count] + [
             story for story in stories[latest_count:] if story.pinned_now

@@ -1,5 +1,6 @@
 """The story card lists repeat: what a reader sees of each story on home, section and tag pages."""
 
+import re
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -148,6 +149,42 @@ def test_a_page_rebuilt_with_every_card_kept_reads_no_bylines(
     (query,) = byline_queries()
     assert cards_built == [published.pk, published.pk]  # the lead, and its section's block
     assert f"IN ({published.pk})" in query["sql"]
+
+
+def test_the_home_page_reads_in_full_only_the_stories_whose_card_it_builds(
+    client, section, home_rebuilt_each_time
+):
+    editor = EditorFactory()  # a new editor would change every card (their names)
+    ArticleFactory.create_batch(3, section=section, authors=[editor])
+
+    def stories_read_in_full():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        reads = [
+            re.search(r'"articles_article"."id" IN \(([\d, ]+)\)', q["sql"])
+            for q in captured.captured_queries
+            if "lead_image_width" in q["sql"]  # a column only a card shows
+        ]
+        return [{int(pk) for pk in read[1].split(", ")} for read in reads if read]
+
+    assert len(stories_read_in_full()) == 1  # the first visit builds every card
+    assert stories_read_in_full() == []
+    published = ArticleFactory(section=section, authors=[editor], headline="خبر نُشر للتو")
+    # The former lead's smaller card is kept from its section's block.
+    assert stories_read_in_full() == [{published.pk}]
+    assert headlines_on(client).count("خبر نُشر للتو") == 2  # the lead, and its section's block
+
+
+def test_a_listed_story_taken_down_before_its_card_is_built_shows_no_card(rf, section):
+    story = ArticleFactory(section=section)
+    (listed,), _ = Article.objects.published().front_page(
+        latest_count=1, per_section=1, section_ids=[], now=story.published_at
+    )
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.WITHDRAWN)
+    request = rf.get("/")
+    request.newsroom_build_started = time.time()
+    cards.prepare_cards(request, [([listed], False)], arabic_indic=False)
+    assert cards.prepared_card(listed, large=False, arabic_indic=False) == ""
 
 
 def test_a_card_read_while_an_editor_changes_is_not_kept(rf, section, masthead, cards_built):

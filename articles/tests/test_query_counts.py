@@ -14,7 +14,9 @@ from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_uploa
 # Each public page's query budget when built from scratch (served from the page cache, it
 # costs none). The budgets hold whatever the amount of content: the tests grow the paper.
 BUDGETS = {
-    "home": 8,
+    # The home page lists its stories as rows, and reads as stories only those whose card is
+    # not kept (one query, here with every card to build; none when all are kept).
+    "home": 9,
     "section": 9,
     "article": 8,
     "editor": 8,
