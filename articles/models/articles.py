@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
 from articles import caching, images
+from articles.addresses import address
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body, has_reader_content
 
@@ -353,7 +353,7 @@ class Article(models.Model):
         images.renditions_generate_on_commit(field_file=self.lead_image, rendition_set=images.LEAD)
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+        return address("articles:article", pk=self.pk, slug=self.slug or "-")
 
     def clean(self):
         super().clean()

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.functional import cached_property
 
 from articles import images
+from articles.addresses import address
 from articles.arabic import arabic_slugify
 
 
@@ -62,7 +62,7 @@ class Editor(models.Model):
         images.renditions_generate_on_commit(field_file=self.photo, rendition_set=images.PORTRAIT)
 
     def get_absolute_url(self):
-        return reverse("articles:editor", kwargs={"slug": self.slug})
+        return address("articles:editor", slug=self.slug)
 
     @cached_property
     def portrait(self) -> images.Picture | None:

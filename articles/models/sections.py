@@ -1,6 +1,6 @@
 from django.db import models
-from django.urls import reverse
 
+from articles.addresses import address
 from articles.arabic import arabic_slugify
 
 
@@ -41,4 +41,4 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return address("articles:section", slug=self.slug)

@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.addresses import address
 from articles.arabic import arabic_slugify
 
 from .articles import Article
@@ -16,7 +16,7 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return address("articles:tag", slug=self.slug)
 
     def slugify(self, tag, i=None):
         # taggit calls this for new tags (and again with i=1, 2… on a clash). Arabic letters
