@@ -5,7 +5,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import caching, cards
@@ -94,12 +94,37 @@ def article_card(context, article, large=False) -> str:
 def article_cards(context, articles) -> str:
     """`{% article_cards articles %}`: a list's stories, a card each. One tag for the list: a
     template loop around `article_card` cost more than the cards it placed (home page: 90)."""
-    arabic_indic = _arabic_indic(context)
+    return _cards(articles, arabic_indic=_arabic_indic(context))
+
+
+def _cards(stories, *, arabic_indic: bool) -> str:
     return mark_safe(  # noqa: S308 - cards are built by format_html, which escapes
         "".join(
-            cards.prepared_card(article, large=False, arabic_indic=arabic_indic)
-            for article in articles
+            cards.prepared_card(story, large=False, arabic_indic=arabic_indic) for story in stories
         )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def section_blocks(context, blocks) -> str:
+    """`{% section_blocks blocks %}`: the home page's block of each section, its title linking
+    to the section and its newest stories as cards (a template loop cost more than the blocks)."""
+    arabic_indic = _arabic_indic(context)
+    return format_html_join(
+        "\n",
+        '<section class="section-block" aria-labelledby="section-{}">\n'
+        '  <h2 id="section-{}" class="block-title"><a href="{}">{}</a></h2>\n'
+        '  <div class="section-block__stories">\n    {}\n  </div>\n</section>',
+        (
+            (
+                section.pk,
+                section.pk,
+                section.get_absolute_url(),
+                section.name,
+                _cards(stories, arabic_indic=arabic_indic),
+            )
+            for section, stories in blocks
+        ),
     )
 
 
