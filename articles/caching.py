@@ -129,11 +129,12 @@ def _page_key(request) -> str:
 
 
 def _local_pages():
-    """This process's copies of pages, in front of a shared cache on another host (Redis).
+    """This process's copies of pages and pieces, in front of a shared cache on another host
+    (Redis).
 
     A copy is checked against the shared generations on every use, so it is never staler than
-    the shared one; what it saves is fetching the page itself (up to 170 KB) over the network.
-    None when the shared cache is itself in this process's memory.
+    the shared one; what it saves is fetching the page (up to 170 KB) or the piece over the
+    network. None when the shared cache is itself in this process's memory.
     """
     return caches[LOCAL_PAGES] if LOCAL_PAGES in settings.CACHES else None
 
@@ -213,19 +214,31 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
     """A piece of pages built from `names`, from the shared cache while none of their
     generations moved since it was stored; else loaded and stored.
 
-    One round trip: the piece and the generations. The generations are read before loading, so
-    a change landing meanwhile leaves the piece stored under older generations than the ones
-    its commit sets (see `bump`), and the next request loads it again.
+    One round trip: the piece and the generations. With Redis, none while this process holds a
+    copy of the piece and of its generations (see `_local_pages`): every page shows the frame
+    and the masthead, so they would otherwise cost each page several round trips. The
+    generations are read before loading, so a change landing meanwhile leaves the piece stored
+    under older generations than the ones its commit sets (see `bump`), and the next request
+    loads it again.
     """
     generation_keys = [generation_key(name) for name in sorted(set(names))]
-    found = cache.get_many([key, *generation_keys])
+    local = _local_pages()
+    if local is None:
+        found = cache.get_many([key, *generation_keys])
+    else:
+        found = copies.get_many(generation_keys)
+        kept = local.get(key)
+        if kept is not None and kept[0] == tuple(found.get(k, 0.0) for k in generation_keys):
+            return kept[1]
+        found |= cache.get_many([key])
     generations = tuple(found.get(gen_key, 0.0) for gen_key in generation_keys)
     stored = found.get(key)
-    if stored is not None and stored[0] == generations:
-        return stored[1]
-    value = load()
-    cache.set(key, (generations, value), PIECE_SECONDS)
-    return value
+    if stored is None or stored[0] != generations:
+        stored = (generations, load())
+        cache.set(key, stored, PIECE_SECONDS)
+    if local is not None:
+        local.set(key, stored, PIECE_SECONDS)
+    return stored[1]
 
 
 def count_read(request, article_id: int | None) -> None:

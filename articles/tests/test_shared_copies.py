@@ -92,3 +92,19 @@ def test_a_cached_page_answers_with_no_round_trip_to_redis(
     story.headline = "عنوان جديد"
     story.save()
     assert "عنوان جديد" in client.get(url).content.decode()
+
+
+def test_a_page_built_again_takes_its_frame_and_masthead_from_this_process(
+    client, redis_cache, monkeypatch, section, masthead, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every view builds the page
+    url = ArticleFactory(section=section).get_absolute_url()
+    client.get(url)
+    client.get(url)
+    reads = redis_reads(monkeypatch, redis_cache)
+    assert client.get(url).status_code == 200
+    pieces_read = [key for keys in reads for key in keys if "frame" in key or "masthead" in key]
+    assert pieces_read == []
+    masthead.site_name = "الصحيفة الجديدة"
+    masthead.save()
+    assert "الصحيفة الجديدة" in client.get(url).content.decode()
