@@ -146,7 +146,11 @@ def _sql_time(stack: dict) -> str:
 
 def _ceiling_runs(server: dict) -> str:
     ceiling = server["pages"].get("ceiling", {})
-    return f"{_num(ceiling.get('rps_before_pages'))} then {_num(ceiling.get('rps_after_pages'))}"
+    runs = ceiling.get("rps_runs") or [
+        ceiling.get("rps_before_pages"),
+        ceiling.get("rps_after_pages"),
+    ]
+    return ", ".join(_num(rps) for rps in runs)
 
 
 def _stack_section(stack: dict) -> list[str]:
@@ -177,9 +181,10 @@ def _stack_section(stack: dict) -> list[str]:
         "",
         "¹ cold article: requests spread over "
         f"{stack['cold']['pages'].get('article', {}).get('spread_over_articles', 'n/a')} "
-        "different published stories. The ceiling's req/s is the mean of a run before the pages "
-        f"and one after them (cold server {_ceiling_runs(stack['cold'])}, warm server "
-        f"{_ceiling_runs(stack['warm'])} req/s).",
+        "different published stories. The ceiling was run before the first page, between "
+        "pages and after the last; each page's ratio is to the mean of the ceiling runs just "
+        "before and after it, and the ceiling's req/s is the mean of all its runs (cold server "
+        f"{_ceiling_runs(stack['cold'])}, warm server {_ceiling_runs(stack['warm'])} req/s).",
         "",
         f"Time in SQL for one page with the cache empty: {_sql_time(stack)}. Queries and "
         f"cProfiles: `bench/results/bench.json` (query_log) and "

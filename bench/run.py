@@ -164,36 +164,47 @@ def drain(server: Gunicorn, path: str) -> None:
 def measure_server(
     wrk_bin: str, server: Gunicorn, targets: dict[str, dict], mode: str, article_paths: Path
 ) -> dict:
-    """wrk each page; the ceiling before and after the pages (its figure: the mean of both)."""
+    """wrk each page, with the ceiling before the first page, between pages and after the last.
+
+    Each page is compared with the mean of the ceiling runs just before and just after it: this
+    machine's speed drifts by a fifth within minutes, so a ceiling measured minutes away from a
+    page would move its ratio by as much. The ceiling's own figure is the mean of all its runs.
+    """
     results = {}
     quiet = targets.get("ceiling", {"path": "/"})["path"]
     pages = [name for name in targets if name != "ceiling"]
-    order = ["ceiling_before", *pages, "ceiling"] if "ceiling" in targets else pages
-    for name in order:
-        path = targets[name.removesuffix("_before")]["path"]
+    ceiling_runs = []
+
+    def run(name: str) -> dict:
+        path = targets[name]["path"]
         spread = article_paths if (mode == "cold" and name == "article") else None
         print(f"  {mode:4} {name:14} {path[:60]}", flush=True)
         wrk(wrk_bin, server.base + path, seconds=WARMUP, paths_file=spread)  # fill caches
         drain(server, quiet)
-        results[name] = wrk(wrk_bin, server.base + path, seconds=DURATION, paths_file=spread)
+        figures = wrk(wrk_bin, server.base + path, seconds=DURATION, paths_file=spread)
         drain(server, quiet)
         if spread:
-            results[name]["spread_over_articles"] = sum(1 for _ in article_paths.open())
-        results[name]["loadavg_after"] = round(os.getloadavg()[0], 2)
-    if "ceiling" in results:
-        before = results.pop("ceiling_before")
-        after = results["ceiling"]
-        results["ceiling"] = {
-            **after,
-            "rps": round((before["rps"] + after["rps"]) / 2, 1),
-            "rps_before_pages": before["rps"],
-            "rps_after_pages": after["rps"],
-            "before_pages": before,
+            figures["spread_over_articles"] = sum(1 for _ in article_paths.open())
+        figures["loadavg_after"] = round(os.getloadavg()[0], 2)
+        return figures
+
+    if "ceiling" not in targets:
+        return {
+            "pages": {name: run(name) for name in pages},
+            "worker_rss_mb": server.worker_rss_mb(),
         }
-        for name in pages:
-            results[name]["ratio_to_ceiling"] = round(
-                results[name]["rps"] / results["ceiling"]["rps"], 4
-            )
+    ceiling_runs.append(run("ceiling"))
+    for name in pages:
+        results[name] = run(name)
+        ceiling_runs.append(run("ceiling"))
+        around = (ceiling_runs[-2]["rps"] + ceiling_runs[-1]["rps"]) / 2
+        results[name]["ceiling_rps"] = round(around, 1)
+        results[name]["ratio_to_ceiling"] = round(results[name]["rps"] / around, 4)
+    results["ceiling"] = {
+        **ceiling_runs[-1],
+        "rps": round(sum(run["rps"] for run in ceiling_runs) / len(ceiling_runs), 1),
+        "rps_runs": [run["rps"] for run in ceiling_runs],
+    }
     return {"pages": results, "worker_rss_mb": server.worker_rss_mb()}
 
 
