@@ -68,8 +68,8 @@ class RedisCache(django_redis.RedisCache):
     def incr_many(self, deltas: dict[str, int], timeout=DEFAULT_TIMEOUT, version=None) -> dict:
         """Add each delta to its counter, in one round trip; returns the new values.
 
-        A missing counter starts from 0 and expires after `timeout`; an existing one keeps its
-        expiry. Unlike `incr`, a missing counter is not an error.
+        A missing counter starts from 0; a counter without an expiry gets `timeout`, and one
+        with an expiry keeps it. Unlike `incr`, a missing counter is not an error.
         """
         seconds = self.get_backend_timeout(timeout)
         pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
