@@ -150,6 +150,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={int(os.environ.get('DB_PARALLEL_WORKERS', '0'))}"
     )
+    # A statement a connection has run DB_PREPARE_THRESHOLD times is prepared, and PostgreSQL
+    # keeps one plan for it once five runs show that plan is no worse than fresh ones: the home
+    # page's union of 22 short reads took 2.3 ms to plan and 1 ms to run, and its cold render
+    # went from 14.5 to 10.3 ms.
+    # Preparing needs server-side binding. "off" goes back to Django's default (client-side
+    # binding, nothing prepared), as PgBouncer in transaction mode before 1.21 requires.
+    prepare_threshold = (os.environ.get("DB_PREPARE_THRESHOLD") or "5").strip().lower()
+    if prepare_threshold != "off":
+        DATABASES["default"]["OPTIONS"].update(
+            server_side_binding=True, prepare_threshold=int(prepare_threshold)
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -58,3 +58,20 @@ def test_bucket_name_switches_uploads_to_object_storage():
     script = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
     result = manage("shell", "--no-imports", "-c", script, AWS_STORAGE_BUCKET_NAME="newsroom-media")
     assert result.stdout.strip() == "storages.backends.s3.S3Storage"
+
+
+POSTGRES_URL = os.environ.get("CI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+COUNT_PREPARED = (
+    "from django.db import connection\n"
+    "with connection.cursor() as cursor:\n"
+    "    for day in range(8): cursor.execute('SELECT %s + 1', [day])\n"
+    "    cursor.execute('SELECT count(*) FROM pg_prepared_statements')\n"
+    "    print(cursor.fetchone()[0])\n"
+)
+
+
+@pytest.mark.parametrize(("threshold", "prepared"), [("", "1"), ("5", "1"), ("off", "0")])
+def test_postgresql_plans_a_repeated_query_once_unless_switched_off(threshold, prepared):
+    env = {"DATABASE_URL": POSTGRES_URL, "DB_PREPARE_THRESHOLD": threshold}
+    result = manage("shell", "--no-imports", "-c", COUNT_PREPARED, **env)
+    assert result.stdout.strip() == prepared, result.stderr
