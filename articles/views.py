@@ -65,7 +65,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
         nav_sections = {
             section.pk: section for section in Section.objects.in_navigation_for(self.request)
         }
-        latest, stories_by_section = Article.objects.published().front_page(
+        latest, stories_by_section = Article.objects.front_page(
             latest_count=HOME_LATEST_COUNT + 1,
             per_section=HOME_STORIES_PER_SECTION,
             section_ids=list(nav_sections),

@@ -17,6 +17,7 @@ from articles.addresses import address
 from articles.arabic import arabic_slugify
 from articles.sanitize import clean_body, has_reader_content
 
+from . import compiled
 from .editors import Editor
 from .sections import Section
 
@@ -75,14 +76,17 @@ class ListedStory(SimpleNamespace):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, *, now: datetime | None = None):
         """What a reader may see. Every public view, feed, sitemap and search starts here.
 
         A story with a future publication time stays hidden until its minute: visibility is
         decided when the page is asked for, so no scheduler has to flip anything. That is also
-        how scheduling works: a scheduled story whose minute has come is simply public.
+        how scheduling works: a scheduled story whose minute has come is simply public. `now`
+        is for a query compiled once and run at other times (`compiled.objects`).
         """
-        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
+        return self.filter(
+            status__in=Article.LIVE_STATUSES, published_at__lte=now or timezone.now()
+        )
 
     def scheduled(self):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
@@ -91,38 +95,21 @@ class ArticleQuerySet(models.QuerySet):
     def front_page(
         self, *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
     ) -> tuple[list["Article"], dict[int, list["Article"]]]:
-        """The home page's stories in one query: the latest `latest_count` (a story pinned as
-        the lead, and not expired, first), and the newest `per_section` of each section, as
-        `ListedStory` rows.
+        """The home page's published stories in one query: the latest `latest_count` (a story
+        pinned as the lead, and not expired, first), and the newest `per_section` of each
+        section, as `ListedStory` rows.
 
         One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
         (few: read through the flag's partial index), and each section's newest. The union
         holds the paper's newest `latest_count` and each section's newest `per_section`, so
-        ordering it by date gives both lists; nothing ever sorts the archive.
+        ordering it by date gives both lists; nothing ever sorts the archive. It is compiled
+        once per number of sections (`compiled.rows`): building it took half its time.
         """
-        pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
-        newest_first = ("-published_at", "-pk")
-        rows = (
-            self.filter(
-                pk__in=ids_of_any(
-                    self.order_by(*newest_first)[:latest_count],
-                    self.filter(pinned_now).order_by(),
-                    *arms_for_each(
-                        lambda section_id: self.filter(section_id=section_id).order_by(
-                            *newest_first
-                        )[:per_section],
-                        section_ids,
-                    ),
-                )
-            )
-            .annotate(
-                pinned_now=Case(
-                    When(pinned_now, then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-            )
-            .values(*ListedStory.FIELDS, "pinned_now")
+        rows = compiled.rows(
+            _front_page_rows,
+            shape=(latest_count, per_section),
+            section_ids=list(section_ids),
+            now=now,
         )
         stories = [ListedStory(**row) for row in rows]
         stories.sort(key=lambda story: (-story.published_at.timestamp(), -story.pk))
@@ -173,6 +160,35 @@ class ArticleQuerySet(models.QuerySet):
         nor the twenty others no list shows. `cards.prepare_cards` reads the bylines of the
         cards it has to build."""
         return self.only(*Article.CARD_FIELDS)
+
+
+def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: datetime):
+    latest_count, per_section = shape
+    published = Article.objects.published(now=now)
+    pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
+    newest_first = ("-published_at", "-pk")
+    return (
+        published.filter(
+            pk__in=ids_of_any(
+                published.order_by(*newest_first)[:latest_count],
+                published.filter(pinned_now).order_by(),
+                *arms_for_each(
+                    lambda section_id: published.filter(section_id=section_id).order_by(
+                        *newest_first
+                    )[:per_section],
+                    section_ids,
+                ),
+            )
+        )
+        .annotate(
+            pinned_now=Case(
+                When(pinned_now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values(*ListedStory.FIELDS, "pinned_now")
+    )
 
 
 @reversion.register(follow=("bylines",))

@@ -177,7 +177,7 @@ def test_the_home_page_reads_in_full_only_the_stories_whose_card_it_builds(
 
 def test_a_listed_story_taken_down_before_its_card_is_built_shows_no_card(rf, section):
     story = ArticleFactory(section=section)
-    (listed,), _ = Article.objects.published().front_page(
+    (listed,), _ = Article.objects.front_page(
         latest_count=1, per_section=1, section_ids=[], now=story.published_at
     )
     Article.objects.filter(pk=story.pk).update(status=Article.Status.WITHDRAWN)

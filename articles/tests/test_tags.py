@@ -158,6 +158,23 @@ def test_related_stories_never_include_drafts_scheduled_stories_or_the_article_i
     assert related_articles(article) == []
 
 
+def test_related_stories_follow_each_story_and_the_clock_though_their_query_is_compiled_once(
+    masthead, time_machine
+):
+    first, second = ArticleFactory(), ArticleFactory()
+    first.tags.add("الناتو")
+    second.tags.add("باكستان")
+    nato = ArticleFactory()
+    nato.tags.add("الناتو")
+    pakistan_soon = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    pakistan_soon.tags.add("باكستان")
+    assert related_articles(first) == [nato]
+    assert related_articles(second) == []
+    time_machine.move_to(pakistan_soon.published_at + timedelta(minutes=1))
+    assert related_articles(second) == [pakistan_soon]
+    assert related_articles(first) == [nato]
+
+
 def test_article_page_shows_related_stories(client, published_article):
     other = ArticleFactory(section=published_article.section, authors=[EditorFactory()])
     html = client.get(published_article.get_absolute_url()).content.decode()
