@@ -20,7 +20,6 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -29,7 +28,7 @@ from . import caching
 from .dates import newsroom_date
 from .images import Picture
 from .models import Article
-from .models.articles import bylines_prefetch
+from .models.articles import read_bylines
 
 # The width a card's image takes on the page, for the browser to pick a rendition.
 CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 50vw, 100vw"
@@ -207,12 +206,12 @@ def prepare_cards(
 
 def _stories_to_build(listed: list, with_bylines: Sequence) -> dict:
     """The stories whose cards are to be built, by id, with their bylines: `ListedStory` rows
-    read as stories in one query (those still published), and every byline in one more (Django
-    skips the stories whose bylines it has already read, and runs no query when none is left)."""
+    read as stories in one query (those still published), and every byline in one more
+    (`read_bylines`: none for stories whose bylines were read already)."""
     stories = {article.pk: article for article in listed if isinstance(article, Article)}
     if rows := [article.pk for article in listed if article.pk not in stories]:
         stories |= Article.objects.published().card_rows().in_bulk(rows)
-    prefetch_related_objects([*with_bylines, *stories.values()], bylines_prefetch())
+    read_bylines([*with_bylines, *stories.values()])
     return stories
 
 

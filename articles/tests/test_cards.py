@@ -15,6 +15,7 @@ from articles import caching, cards
 from articles.cards import byline_html, card_html
 from articles.dates import to_arabic_indic
 from articles.models import Article, ArticleAuthor
+from articles.models.articles import read_bylines
 
 from .factories import ArticleFactory, EditorFactory, jpeg_upload
 
@@ -100,6 +101,19 @@ def test_rebuilding_the_home_page_builds_only_the_card_of_the_edited_story(
     edited.save()
     assert headlines_on(client).count("عنوان بعد التعديل") == 2  # latest news, section block
     assert cards_built == [edited.pk]  # once, for both places
+
+
+def test_each_story_read_together_gets_its_own_bylines_in_the_desks_order(section):
+    mona, ahmed = EditorFactory(name="منى"), EditorFactory(name="أحمد")
+    first = ArticleFactory(section=section, authors=[mona, ahmed])
+    second = ArticleFactory(section=section, authors=[ahmed, mona])
+    third = ArticleFactory(section=section, authors=[ahmed])
+    stories = list(Article.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk"))
+    with CaptureQueriesContext(connection) as captured:
+        read_bylines(stories)
+        names = [[editor.name for editor in story.ordered_authors()] for story in stories]
+    assert names == [["منى", "أحمد"], ["أحمد", "منى"], ["أحمد"]]
+    assert len(captured) == 1
 
 
 def test_a_renamed_editor_shows_at_once_on_every_kept_card(client, section, home_rebuilt_each_time):
