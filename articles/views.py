@@ -72,10 +72,8 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
             now=now,
         )
         breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
-        highlights = list(
-            Article.objects.published().home_highlights(
-                breaking_since=breaking_since, limit=HOME_HIGHLIGHTS_LIMIT
-            )
+        highlights = Article.objects.home_highlights(
+            breaking_since=breaking_since, limit=HOME_HIGHLIGHTS_LIMIT, now=now
         )
         blocks = {
             nav_sections[section_id]: stories

@@ -159,22 +159,15 @@ class ArticleQuerySet(models.QuerySet):
                 block.append(story)
         return latest[:latest_count], blocks
 
-    def home_highlights(self, *, breaking_since: datetime, limit: int):
-        """Breaking stories younger than `breaking_since` and featured stories, in one query.
+    def home_highlights(self, *, breaking_since: datetime, limit: int, now: datetime) -> list:
+        """Published breaking stories younger than `breaking_since` and featured stories, in one
+        query compiled once (`compiled.objects`).
 
         The home page splits them into the breaking strip and the editors' picks; both need
         only a headline and a link, so no bylines are fetched.
         """
-        return (
-            self.filter(
-                pk__in=ids_of_any(
-                    # Few rows each, read through the flags' partial indexes.
-                    self.filter(is_breaking=True, published_at__gte=breaking_since).order_by(),
-                    self.filter(is_featured=True).order_by(),
-                )
-            )
-            .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
-            .order_by("-published_at", "-pk")[:limit]
+        return list(
+            compiled.objects(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
         )
 
     def owned_by(self, user):
@@ -223,6 +216,22 @@ def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: dat
             )
         )
         .values(*ListedStory.FIELDS, "pinned_now")
+    )
+
+
+def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
+    (limit,) = shape
+    published = Article.objects.published(now=now)
+    return (
+        published.filter(
+            pk__in=ids_of_any(
+                # Few rows each, read through the flags' partial indexes.
+                published.filter(is_breaking=True, published_at__gte=breaking_since).order_by(),
+                published.filter(is_featured=True).order_by(),
+            )
+        )
+        .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
+        .order_by("-published_at", "-pk")[:limit]
     )
 
 

@@ -7,8 +7,11 @@ its parameters (the story, its section, its tags, the time), so it is compiled o
 no row holds, and each request binds its own values to the same SQL.
 
 `build` is a module-level function returning the queryset for the values given as keyword
-arguments. Each value must reach the SQL as parameters (ids, lists of ids, datetimes); what
-changes the SQL itself (a LIMIT, the length of a list) belongs in `shape`.
+arguments. Each value must reach the SQL as parameters (ids, lists of ids, datetimes), and
+`build` must not choose its query by them: what changes the SQL itself (a LIMIT) belongs in
+`shape`, and a list's length is part of the shape already (one compilation per length). The
+rows come back through `raw()` or as dictionaries, so the queryset must not use
+`select_related` or `prefetch_related`.
 """
 
 from collections.abc import Callable
@@ -31,11 +34,8 @@ class _Slot:
     def __init__(self, name: str, index: int | None):
         self.name, self.index = name, index
 
-    def value(self, values: dict[str, Value], connection):
-        value = values[self.name] if self.index is None else values[self.name][self.index]
-        if isinstance(value, datetime):
-            return connection.ops.adapt_datetimefield_value(value)
-        return value
+    def value(self, values: dict):
+        return values[self.name] if self.index is None else values[self.name][self.index]
 
 
 def _stand_ins(values: dict[str, Value]) -> dict[str, Value]:
@@ -59,10 +59,14 @@ class _Compiled:
         self.converters = compiler.get_converters([column for column, _, _ in compiler.select])
 
     def params(self, values: dict[str, Value], connection) -> list:
-        return [
-            param.value(values, connection) if isinstance(param, _Slot) else param
-            for param in self.bound
-        ]
+        # Adapted once: the home page's query carries its time in each of its 23 reads.
+        adapted = {
+            name: connection.ops.adapt_datetimefield_value(value)
+            if isinstance(value, datetime)
+            else value
+            for name, value in values.items()
+        }
+        return [param.value(adapted) if isinstance(param, _Slot) else param for param in self.bound]
 
 
 def _compile(build: Callable[..., QuerySet], shape: tuple, values: dict, connection):
