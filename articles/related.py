@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Article, TaggedArticle
@@ -71,7 +72,19 @@ def _related_stories(
         tag_ids,
         field=field,
     )
-    shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids))
+    # Counted for each candidate through the (story, tag) index: joining the tags and grouping
+    # sorted every candidate's whole row (a quarter of the query's time on both databases).
+    shared = Coalesce(
+        Subquery(
+            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .order_by()
+            .values("content_object_id")
+            .annotate(count=Count("*"))
+            .values("count"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
     return (
         candidates.filter(pk__in=ids_of_any(*under_tags, section_latest))
         .annotate(shared=shared)
