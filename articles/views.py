@@ -135,9 +135,16 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        # Its bylines are read with those of the related cards to build (get_context_data).
-        return Article.objects.published().select_related("section")
+    def get_object(self, queryset=None):
+        # Its bylines are read with those of the related cards to build (get_context_data), and
+        # its section is one of the navigation's (kept with the frame) but for a hidden one.
+        story = Article.objects.for_reader(self.kwargs["pk"])
+        if story is None:
+            raise Http404
+        sections = Section.objects.in_navigation_for(self.request)
+        if (section := next((s for s in sections if s.pk == story.section_id), None)) is not None:
+            story.section = section
+        return story
 
     def get(self, request, *args, **kwargs):
         try:

@@ -123,6 +123,11 @@ class ArticleQuerySet(models.QuerySet):
             status__in=Article.LIVE_STATUSES, published_at__lte=now or timezone.now()
         )
 
+    def for_reader(self, pk: int) -> "Article | None":
+        """The published story with this id, or None, from SQL compiled once
+        (`compiled.objects`): every article page starts here."""
+        return next(iter(compiled.objects(_published_story, story_id=pk, now=timezone.now())), None)
+
     def scheduled(self):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
         return self.awaiting_publication().order_by("published_at", "pk")
@@ -233,6 +238,10 @@ def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
         .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+def _published_story(*, shape: tuple, story_id: int, now: datetime):
+    return Article.objects.published(now=now).filter(pk=story_id)
 
 
 @reversion.register(follow=("bylines",))
