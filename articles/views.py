@@ -119,7 +119,10 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
         return settings.NEWSROOM_SECTION_PAGE_SIZE
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        # The navigation's sections are kept with the frame; a hidden section is read.
+        slug = self.kwargs["slug"]
+        shown = {nav.slug: nav for nav in Section.objects.in_navigation_for(self.request)}
+        self.section = shown.get(slug) or get_object_or_404(Section, slug=slug)
         self.depends_on(f"section:{self.section.slug}", MOST_READ)
         return self.section.articles.published().card_rows()
 
@@ -141,9 +144,9 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         story = Article.objects.for_reader(self.kwargs["pk"])
         if story is None:
             raise Http404
-        sections = Section.objects.in_navigation_for(self.request)
-        if (section := next((s for s in sections if s.pk == story.section_id), None)) is not None:
-            story.section = section
+        shown = {nav.pk: nav for nav in Section.objects.in_navigation_for(self.request)}
+        if story.section_id in shown:
+            story.section = shown[story.section_id]
         return story
 
     def get(self, request, *args, **kwargs):

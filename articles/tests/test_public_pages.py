@@ -72,6 +72,15 @@ def test_article_page_names_and_links_its_section_shown_in_navigation_or_not(
     assert f'<a href="{section.get_absolute_url()}">ملفات خاصة</a>' in page
 
 
+@pytest.mark.parametrize("in_navigation", [True, False])
+def test_section_page_lists_its_stories_shown_in_navigation_or_not(client, masthead, in_navigation):
+    section = SectionFactory(name="ملفات خاصة", show_in_nav=in_navigation)
+    story = ArticleFactory(section=section)
+    page = client.get(section.get_absolute_url()).content.decode()
+    assert "<h1" in page and "ملفات خاصة" in page
+    assert story.get_absolute_url() in page
+
+
 def test_draft_is_404_for_readers_and_never_listed(client, draft_article, published_article):
     assert client.get(draft_article.get_absolute_url()).status_code == 404
     editor = draft_article.authors.first()

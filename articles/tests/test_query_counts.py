@@ -17,7 +17,7 @@ BUDGETS = {
     # The home page lists its stories as rows, and reads as stories only those whose card is
     # not kept (one query, here with every card to build; none when all are kept).
     "home": 9,
-    "section": 9,
+    "section": 8,
     "article": 8,
     "editor": 8,
     "tag": 8,
