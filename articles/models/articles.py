@@ -1,4 +1,4 @@
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -21,43 +21,24 @@ from . import compiled
 from .editors import Editor
 from .sections import Section
 
-Arm = models.QuerySet | tuple[str, list]
 
-
-def ids_of_any(*arms: Arm, field: str = "pk") -> RawSQL:
-    """The ids the querysets select (their `field`), as one UNION ALL for `pk__in`.
+def ids_of_any(*arms: models.QuerySet | tuple[models.QuerySet, str]) -> RawSQL:
+    """The ids the querysets select, as one UNION ALL for `pk__in`: each arm's `pk`, or the
+    field an arm names as `(queryset, field)`.
 
     Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
-    OR of the same conditions made the database scan the whole archive instead. An arm is a
-    queryset, or SQL with its parameters as `arms_for_each` compiles them.
+    OR of the same conditions made the database scan the whole archive instead. The queries
+    built with it are compiled once (`compiled`), so twenty arms cost no more per request
+    than one.
     """
     parts, params = [], []
     for arm in arms:
-        sql, arm_params = (
-            arm.values(field).query.sql_with_params() if isinstance(arm, models.QuerySet) else arm
-        )
+        queryset, field = arm if isinstance(arm, tuple) else (arm, "pk")
+        sql, arm_params = queryset.values(field).query.sql_with_params()
         # Django compiled `sql`; every value stays a parameter.
         parts.append(f"SELECT * FROM ({sql}) AS arm_{len(parts)}")  # noqa: S608
         params.extend(arm_params)
     return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
-
-
-# No row has this id: it stands for each real one while an arm is compiled.
-_ANY_ID = -7_301_977_406
-
-
-def arms_for_each(
-    arm_for: Callable[[int], models.QuerySet], ids: Sequence[int], field: str = "pk"
-) -> list[tuple[str, list]]:
-    """`arm_for(id)` for each id, as `ids_of_any` arms, compiled once.
-
-    The arms differ only in that id, which the SQL carries as a parameter: twenty sections'
-    arms cost one compilation instead of twenty (most of the home page's ORM time).
-    """
-    sql, params = arm_for(_ANY_ID).values(field).query.sql_with_params()
-    if sum(1 for param in params if param == _ANY_ID) != 1:
-        raise ValueError("the arm must use its id exactly once, as a query parameter")
-    return [(sql, [id_ if param == _ANY_ID else param for param in params]) for id_ in ids]
 
 
 def bylines_prefetch() -> Prefetch:
@@ -205,11 +186,9 @@ def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: dat
             pk__in=ids_of_any(
                 published.order_by(*newest_first)[:latest_count],
                 published.filter(pinned_now).order_by(),
-                *arms_for_each(
-                    lambda section_id: published.filter(section_id=section_id).order_by(
-                        *newest_first
-                    )[:per_section],
-                    section_ids,
+                *(
+                    published.filter(section_id=section_id).order_by(*newest_first)[:per_section]
+                    for section_id in section_ids
                 ),
             )
         )
