@@ -158,15 +158,13 @@ def prepare_cards(
     groups: Iterable[tuple[Iterable, bool]],
     *,
     arabic_indic: bool,
-    with_bylines: Sequence = (),
 ) -> None:
     """Give each story of these (stories, large) groups its card, read from the shared cache in
     one round trip; the missing ones are built and stored in one more.
 
     The stories may be stories of the ORM read with `card_rows`, without their bylines, or
-    `ListedStory` rows. For the cards to build, rows are read as stories, and bylines are read
-    in one query with those of `with_bylines` (stories the page shows otherwise, such as the
-    article of an article page). `article_card` then uses the prepared card. A card is stored
+    `ListedStory` rows. For the cards to build, rows are read as stories, and their bylines in
+    one query. `article_card` then uses the prepared card. A card is stored
     only when the SITE generation predates the request's build (`caching.build_started`): a
     change to an editor landing while the page was read must not be kept under the new
     generation. Pages readers do not share (a signed-in editor's) take nothing from the cache:
@@ -187,7 +185,7 @@ def prepare_cards(
         for key, uses in wanted.items()
         if (stored := found.get(key)) is None or stored[0] != generation
     }
-    stories = _stories_to_build([uses[0][0] for uses in missing.values()], with_bylines)
+    stories = _stories_to_build([uses[0][0] for uses in missing.values()])
     built = {}
     for key, uses in wanted.items():
         if key in missing:
@@ -204,14 +202,14 @@ def prepare_cards(
         cache.set_many(built, CARD_SECONDS)
 
 
-def _stories_to_build(listed: list, with_bylines: Sequence) -> dict:
+def _stories_to_build(listed: list) -> dict:
     """The stories whose cards are to be built, by id, with their bylines: `ListedStory` rows
     read as stories in one query (those still published), and every byline in one more
     (`read_bylines`: none for stories whose bylines were read already)."""
     stories = {article.pk: article for article in listed if isinstance(article, Article)}
     if rows := [article.pk for article in listed if article.pk not in stories]:
         stories |= Article.objects.published().card_rows().in_bulk(rows)
-    read_bylines([*with_bylines, *stories.values()])
+    read_bylines(list(stories.values()))
     return stories
 
 

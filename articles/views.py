@@ -32,13 +32,12 @@ class StoryCardsMixin:
     """Views whose stories show as cards: the cards come from the shared cache in one round
     trip, and only the ones that changed are built (articles/cards.py)."""
 
-    def prepare_cards(self, *groups: tuple[list[Article], bool], with_bylines=()) -> None:
+    def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
         masthead = Masthead.for_request(self.request)
         cards.prepare_cards(
             self.request,
             groups,
             arabic_indic=masthead.use_arabic_indic_digits,
-            with_bylines=with_bylines,
         )
 
 
@@ -139,8 +138,8 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        # Its bylines are read with those of the related cards to build (get_context_data), and
-        # its section is one of the navigation's (kept with the frame) but for a hidden one.
+        # Its tags and bylines come in the story's row, and its section is one of the
+        # navigation's (kept with the frame) but for a hidden one.
         story = Article.objects.for_reader(self.kwargs["pk"])
         if story is None:
             raise Http404
@@ -170,7 +169,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         return self.object.pk
 
     def get_context_data(self, **kwargs):
-        tags = list(self.object.tags.all())
+        tags = self.object.story_tags
         # Related stories come from the same section and tags: their changes show here too.
         self.depends_on(
             f"article:{self.object.pk}",
@@ -178,7 +177,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             *(f"tag:{tag.slug}" for tag in tags),
         )
         related = related_articles(self.object, tags=tags)
-        self.prepare_cards((related, False), with_bylines=[self.object])
+        self.prepare_cards((related, False))
         article_json_ld = previews.article_json_ld(
             article=self.object,
             tags=tags,

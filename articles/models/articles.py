@@ -19,6 +19,7 @@ from articles.sanitize import clean_body, has_reader_content
 
 from . import compiled
 from .editors import Editor
+from .nested import nested, unnest
 from .sections import Section
 
 
@@ -75,6 +76,18 @@ def read_bylines(stories: Sequence["Article"]) -> None:
 EDITOR_FIELDS = [field.attname for field in Editor._meta.concrete_fields]
 
 
+def _editor_from_json(values: list) -> Editor:
+    # JSON has no booleans on SQLite (0 and 1): each value as its field would read it.
+    return Editor.from_db(
+        None,
+        EDITOR_FIELDS,
+        [
+            field.to_python(value)
+            for field, value in zip(Editor._meta.concrete_fields, values, strict=True)
+        ],
+    )
+
+
 def _byline_rows(*, shape: tuple, story_ids: list[int]):
     return (
         ArticleAuthor.objects.filter(article_id__in=story_ids)
@@ -105,9 +118,24 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_reader(self, pk: int) -> "Article | None":
-        """The published story with this id, or None, from SQL compiled once
+        """The published story with this id, or None, with its tags (`story_tags`, by name) and
+        its bylines (`ordered_authors`) in the same row, from SQL compiled once
         (`compiled.objects`): every article page starts here."""
-        return next(iter(compiled.objects(_published_story, story_id=pk, now=timezone.now())), None)
+        story = next(
+            iter(compiled.objects(_published_story, story_id=pk, now=timezone.now())), None
+        )
+        if story is not None:
+            from .tags import Tag
+
+            story.story_tags = sorted(
+                (Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(story.tag_rows)),
+                key=lambda tag: tag.name,
+            )
+            story.byline_editors = [
+                _editor_from_json(values)
+                for _position, _pk, *values in sorted(unnest(story.byline_rows))
+            ]
+        return story
 
     def scheduled(self):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
@@ -220,7 +248,24 @@ def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
 
 
 def _published_story(*, shape: tuple, story_id: int, now: datetime):
-    return Article.objects.published(now=now).filter(pk=story_id)
+    from .tags import TaggedArticle  # tags.py builds on this module
+
+    return (
+        Article.objects.published(now=now)
+        .filter(pk=story_id)
+        .annotate(
+            tag_rows=nested(
+                TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug"
+            ),
+            byline_rows=nested(
+                ArticleAuthor.objects.all(),
+                "article",
+                "position",
+                "pk",
+                *(f"editor__{name}" for name in EDITOR_FIELDS),
+            ),
+        )
+    )
 
 
 @reversion.register(follow=("bylines",))
