@@ -63,6 +63,12 @@ def _set_generations(names: set[str]) -> None:
     copies.changed(generations)
 
 
+def generation(name: str) -> float:
+    """When `name` last changed (0.0: not since the cache was emptied); with Redis, from this
+    process's exact copy (`shared_copies`)."""
+    return _generations([name])[name]
+
+
 def _generations(names: Iterable[str]) -> dict[str, float]:
     keys = {generation_key(name): name for name in names}
     found = copies.get_many(keys)

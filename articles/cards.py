@@ -15,10 +15,13 @@ the header's do. So a list reads its stories' rows only, and the bylines of the 
 build: on the home page, those were most of the ORM's work (three model instances per card).
 """
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
+from cachetools import LRUCache
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
@@ -159,16 +162,16 @@ def prepare_cards(
     *,
     arabic_indic: bool,
 ) -> None:
-    """Give each story of these (stories, large) groups its card, read from the shared cache in
-    one round trip; the missing ones are built and stored in one more.
+    """Give each story of these (stories, large) groups its card: from this process's copies,
+    else from the shared cache in one round trip; the missing ones are built and stored in one
+    more.
 
     The stories may be stories of the ORM read with `card_rows`, without their bylines, or
     `ListedStory` rows. For the cards to build, rows are read as stories, and their bylines in
-    one query. `article_card` then uses the prepared card. A card is stored
-    only when the SITE generation predates the request's build (`caching.build_started`): a
-    change to an editor landing while the page was read must not be kept under the new
-    generation. Pages readers do not share (a signed-in editor's) take nothing from the cache:
-    they are built fresh.
+    one query. `article_card` then uses the prepared card. A card is stored only when the SITE
+    generation predates the request's build (`caching.build_started`): a change to an editor
+    landing while the page was read must not be kept under the new generation. Pages readers do
+    not share (a signed-in editor's) take nothing from the cache: they are built fresh.
     """
     # A story may stand in two lists of a page (latest news and its section's block), as two
     # objects: both get the card, built or read once.
@@ -177,14 +180,10 @@ def prepare_cards(
         for article in articles:
             wanted.setdefault(_card_key(article, large, arabic_indic), []).append((article, large))
     started = caching.build_started(request)
-    generation_key = caching.generation_key(caching.SITE)
-    found = cache.get_many([generation_key, *wanted]) if wanted and started is not None else {}
-    generation = found.get(generation_key, 0.0)
-    missing = {
-        key: uses
-        for key, uses in wanted.items()
-        if (stored := found.get(key)) is None or stored[0] != generation
-    }
+    shared = bool(wanted) and started is not None
+    generation = caching.generation(caching.SITE) if shared else 0.0
+    found = _kept_cards(list(wanted), generation) if shared else {}
+    missing = {key: uses for key, uses in wanted.items() if key not in found}
     stories = _stories_to_build([uses[0][0] for uses in missing.values()])
     built = {}
     for key, uses in wanted.items():
@@ -195,11 +194,49 @@ def prepare_cards(
             html = card_html(story, large=uses[0][1], arabic_indic=arabic_indic)
             built[key] = (generation, str(html))
         else:
-            html = mark_safe(found[key][1])  # noqa: S308 - built by card_html, which escapes
+            html = mark_safe(found[key])  # noqa: S308 - built by card_html, which escapes
         for article, large in uses:
             article.__dict__.setdefault("prepared_cards", {})[large, arabic_indic] = html
-    if started is not None and built and generation <= started:
+    if shared and built and generation <= started:
         cache.set_many(built, CARD_SECONDS)
+        _keep_copies(built)
+
+
+# This process's copies of the cards it read or built, in front of the shared cache. A card's
+# key names the story's last edit, so a copy is checked as the shared card is: against the SITE
+# generation (this process's exact copy, `caching.generation`). The home page's ninety cards
+# then cost neither a round trip nor unpickling: 1.6 ms with Redis, 0.3 ms from the in-process
+# cache, against a few hundredths here.
+_copies: LRUCache = LRUCache(maxsize=settings.NEWSROOM_CARD_COPIES)
+_copies_lock = threading.Lock()  # runserver's threads share the copies
+
+
+def _kept_cards(keys: list[str], generation: float) -> dict[str, str]:
+    """The HTML of the cards kept under these keys and SITE `generation`: this process's copies,
+    then the shared cache for the others (one round trip; none when all are here)."""
+    with _copies_lock:
+        found = {
+            key: kept[1]
+            for key in keys
+            if (kept := _copies.get(key)) is not None and kept[0] == generation
+        }
+    if others := [key for key in keys if key not in found]:
+        shared = cache.get_many(others)
+        stored = {key: card for key, card in shared.items() if card[0] == generation}
+        _keep_copies(stored)
+        found |= {key: card[1] for key, card in stored.items()}
+    return found
+
+
+def _keep_copies(cards: dict[str, tuple[float, str]]) -> None:
+    with _copies_lock:
+        _copies.update(cards)
+
+
+def forget_copies() -> None:
+    """Drop this process's copies of cards (tests that empty the shared cache reuse ids)."""
+    with _copies_lock:
+        _copies.clear()
 
 
 def _stories_to_build(listed: list) -> dict:

@@ -277,6 +277,8 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 # announcement of a change reached it: a bound for a subscription broken without the process
 # noticing (articles/shared_copies.py). Changes are announced at once; this is not a delay.
 NEWSROOM_SHARED_COPY_SECONDS = float(os.environ.get("NEWSROOM_SHARED_COPY_SECONDS", "5"))
+# How many story cards each process keeps its own copy of (articles/cards.py): about 3 KB each.
+NEWSROOM_CARD_COPIES = int(os.environ.get("NEWSROOM_CARD_COPIES", "2000"))
 NEWSROOM_BROWSER_CACHE_SECONDS = int(os.environ.get("NEWSROOM_BROWSER_CACHE_SECONDS", "0"))
 NEWSROOM_CDN_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CDN_CACHE_SECONDS", "30"))
 

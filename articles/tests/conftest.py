@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
-from articles import roles
+from articles import cards, roles
 
 from .factories import (
     ArticleFactory,
@@ -68,8 +68,10 @@ def redis_cache(settings):
 def empty_cache():
     """Each test starts with no cached pages, as after a deploy."""
     cache.clear()
+    cards.forget_copies()
     yield
     cache.clear()
+    cards.forget_copies()
 
 
 @pytest.fixture

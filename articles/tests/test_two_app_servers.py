@@ -61,6 +61,19 @@ def services_available() -> str | None:
     return None
 
 
+def django_shell(env: dict, script: str) -> str:
+    """Run `script` in `manage.py shell` (another process on the same database and cache)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def environment():
     if (missing := services_available()) is not None:
@@ -85,15 +98,7 @@ def environment():
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True)
-    created = subprocess.run(
-        [*manage, "shell", "--no-imports", "-c", SETUP_SCRIPT],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    pk, url = created.stdout.split()
+    pk, url = django_shell(env, SETUP_SCRIPT).split()
     yield env, int(pk), url
     redis.Redis.from_url(REDIS_URL).flushdb()
     with psycopg.connect(f"{POSTGRES_ADMIN_URL}/postgres", autocommit=True) as connection:
@@ -207,3 +212,39 @@ def test_a_story_published_or_withdrawn_on_one_server_shows_on_the_other_within_
         gone = first_time(lambda: get(second + article_url)[0] == 410, within=1.0)
         assert gone is not None, "the withdrawn story was still served after 1 s"
         assert not re.search(re.escape(HEADLINE), get(second + "/")[1])
+
+
+def test_an_editor_renamed_elsewhere_shows_at_once_on_the_cards_each_server_keeps(environment):
+    env, pk, _ = environment
+    django_shell(
+        env,
+        "from articles.models import Article\n"
+        f"article = Article.objects.get(pk={pk})\n"
+        "article.status = Article.Status.PUBLISHED\n"
+        "article.save()",
+    )
+    # Pages built at every view: only the story cards each server keeps are reused.
+    rebuilding = {**env, "NEWSROOM_PAGE_CACHE_SECONDS": "0"}
+    with ExitStack() as servers:
+        bases = [servers.enter_context(app_server(rebuilding)) for _ in range(2)]
+        for base in bases:
+            for _ in range(2):
+                assert card_bylines(base) == {"محمد الباز"}
+        django_shell(
+            env,
+            "from articles.models import Editor\n"
+            "editor = Editor.objects.get(name='محمد الباز')\n"
+            "editor.name = 'محمد الباز الكبير'\n"
+            "editor.save()",
+        )
+        for base in bases:
+            renamed = first_time(
+                lambda b=base: card_bylines(b) == {"محمد الباز الكبير"}, within=1.0
+            )
+            assert renamed is not None, f"{base} still showed the old byline after 1 s"
+
+
+def card_bylines(base: str) -> set[str]:
+    """The bylines on the home page's cards, as text."""
+    spans = re.findall(r'<span class="byline">(.*?)</span>', get(base + "/")[1])
+    return {re.sub(r"<[^>]+>", "", span) for span in spans}
