@@ -8,7 +8,8 @@ Templates reach these through the `article_card`, `picture` and `byline` tags
 Every value goes through `format_html`, which escapes it.
 
 A list page's cards are also kept in the shared cache (`prepare_cards`): after a story is
-published the home page is rebuilt, but 89 of its 90 cards have not changed. A card's key is
+published the home page is rebuilt, but 89 of its 90 cards have not changed (each process keeps
+copies of them too, `_kept_cards`). A card's key is
 what it shows: the story's last edit (a byline change counts as one, see `invalidation.py`), the
 variant and the language; the names and addresses of editors come under the SITE generation, as
 the header's do. So a list reads its stories' rows only, and the bylines of the cards it must
