@@ -10,8 +10,8 @@ no row holds, and each request binds its own values to the same SQL.
 arguments. Each value must reach the SQL as parameters (ids, lists of ids, datetimes), and
 `build` must not choose its query by them: what changes the SQL itself (a LIMIT) belongs in
 `shape`, and a list's length is part of the shape already (one compilation per length). The
-rows come back through `raw()` or as dictionaries, so the queryset must not use
-`select_related` or `prefetch_related`.
+rows come back as model instances (`objects`, made as Django's own iteration makes them) or as
+dictionaries (`rows`), so the queryset must not use `select_related` or `prefetch_related`.
 """
 
 from collections.abc import Callable
@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
 
 # No row has these: they stand for the real values while the query is compiled.
 _FIRST_ID = -7_301_977_500
@@ -57,6 +56,15 @@ class _Compiled:
         self.model, self.compiler, self.sql, self.bound = model, compiler, sql, bound
         # What turns the database's values into Python's (SQLite's dates and booleans).
         self.converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        # Where a model's fields and its annotations sit in a row, as Django's ModelIterable
+        # finds them on every run (RawQuerySet worked them out anew each time, from the names).
+        if compiler.klass_info is not None:
+            fields = compiler.klass_info["select_fields"]
+            self.model_columns = slice(fields[0], fields[-1] + 1)
+            self.model_names = [
+                column.target.attname for column, _, _ in compiler.select[self.model_columns]
+            ]
+            self.annotation_columns = dict(compiler.annotation_col_map)
 
     def params(self, values: dict[str, Value], connection) -> list:
         # Adapted once: the home page's query carries its time in each of its 23 reads.
@@ -107,13 +115,19 @@ def _compiled(build, shape: tuple, values: dict, connection) -> _Compiled:
 
 def objects(
     build: Callable[..., QuerySet], *, shape: tuple = (), using: str = "default", **values: Value
-) -> RawQuerySet:
-    """The stories (or other rows) `build(shape=shape, **values)` selects, from SQL compiled
-    once per shape; deferred fields and annotations come as the queryset would give them."""
+) -> list[Model]:
+    """The model instances `build(shape=shape, **values)` selects, from SQL compiled once per
+    shape; deferred fields and annotations come as the queryset would give them."""
     connection = connections[using]
     compiled = _compiled(build, shape, values, connection)
-    manager = compiled.model._default_manager.db_manager(using)
-    return manager.raw(compiled.sql, compiled.params(values, connection))
+    model, columns, names = compiled.model, compiled.model_columns, compiled.model_names
+    instances = []
+    for row in _fetch(compiled, values, connection)[1]:
+        instance = model.from_db(using, names, row[columns])
+        for name, column in compiled.annotation_columns.items():
+            setattr(instance, name, row[column])
+        instances.append(instance)
+    return instances
 
 
 def rows(
@@ -123,13 +137,19 @@ def rows(
     once per shape."""
     connection = connections[using]
     compiled = _compiled(build, shape, values, connection)
+    names, found = _fetch(compiled, values, connection)
+    return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _fetch(compiled: _Compiled, values: dict[str, Value], connection) -> tuple[list[str], list]:
+    """The names of the columns, and the rows with Django's conversions applied."""
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params(values, connection))
         names = [column[0] for column in cursor.description]
         found = cursor.fetchall()
     if compiled.converters:
         found = compiled.compiler.apply_converters(found, compiled.converters)
-    return [dict(zip(names, row, strict=True)) for row in found]
+    return names, list(found)
 
 
 def _shape_of(values: dict[str, Value]):
