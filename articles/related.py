@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Article, TaggedArticle
-from .models.articles import ids_of_any
+from .models.articles import ids_of_any, nested_bylines
 from .models.compiled import objects
 
 RELATED_COUNT = 4
@@ -61,7 +61,7 @@ def _related_stories(
         :limit
     ]
     if not tag_ids:
-        return section_latest.card_rows()
+        return section_latest.card_rows().annotate(byline_rows=nested_bylines())
     # Each tag's latest stories: a short read of the (tag, story) index per tag, so a tag on a
     # third of the paper costs no more than a rare one.
     under_tags = [
@@ -88,7 +88,7 @@ def _related_stories(
     )
     return (
         candidates.filter(pk__in=ids_of_any(*under_tags, section_latest))
-        .annotate(shared=shared)
+        .annotate(shared=shared, byline_rows=nested_bylines())
         .card_rows()
         .order_by("-shared", "-published_at", "-pk")[:limit]
     )

@@ -29,8 +29,8 @@ HOME_HIGHLIGHTS_LIMIT = 20
 
 
 class StoryCardsMixin:
-    """Views whose stories show as cards: the cards come from the shared cache in one round
-    trip, and only the ones that changed are built (articles/cards.py)."""
+    """Views whose stories show as cards: the cards come from this process's copies or the
+    shared cache, and only the ones that changed are built (articles/cards.py)."""
 
     def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
         masthead = Masthead.for_request(self.request)

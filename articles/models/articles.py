@@ -52,12 +52,13 @@ def bylines_prefetch() -> Prefetch:
 def read_bylines(stories: Sequence["Article"]) -> None:
     """Give each story its editors in byline order (`ordered_authors`), for all of them in one
     query compiled once per number of stories (`compiled.rows`). Stories that have theirs
-    already (read here, or prefetched) are skipped, and none left means no query. Django's
+    already (read here, with the story, or prefetched) are skipped, and none left means no
+    query. Django's
     prefetch made a queryset per story to hold its bylines, which cost more than the query."""
     wanted = [
         story
         for story in stories
-        if "byline_editors" not in story.__dict__
+        if not {"byline_editors", "byline_rows"} & story.__dict__.keys()
         and "bylines" not in getattr(story, "_prefetched_objects_cache", {})
     ]
     if not wanted:
@@ -74,6 +75,23 @@ def read_bylines(stories: Sequence["Article"]) -> None:
 
 
 EDITOR_FIELDS = [field.attname for field in Editor._meta.concrete_fields]
+
+
+def nested_bylines() -> models.Subquery:
+    """For an annotation `byline_rows` of stories: their bylines, read in the same query
+    (`nested`), for `read_bylines` and `for_reader` to decode."""
+    return nested(
+        ArticleAuthor.objects.all(),
+        "article",
+        "position",
+        "pk",
+        *(f"editor__{name}" for name in EDITOR_FIELDS),
+    )
+
+
+def bylines_of_row(byline_rows: str | None) -> list[Editor]:
+    """The editors of a story's `nested_bylines`, in byline order."""
+    return [_editor_from_json(values) for _position, _pk, *values in sorted(unnest(byline_rows))]
 
 
 def _editor_from_json(values: list) -> Editor:
@@ -119,22 +137,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_reader(self, pk: int) -> "Article | None":
         """The published story with this id, or None, with its tags (`story_tags`, by name) and
-        its bylines (`ordered_authors`) in the same row, from SQL compiled once
+        its bylines (`ordered_authors`, `nested_bylines`) in the same row, from SQL compiled once
         (`compiled.objects`): every article page starts here."""
-        story = next(
-            iter(compiled.objects(_published_story, story_id=pk, now=timezone.now())), None
-        )
-        if story is not None:
-            from .tags import Tag
+        found = compiled.objects(_published_story, story_id=pk, now=timezone.now())
+        if not found:
+            return None
+        from .tags import Tag  # tags.py builds on this module
 
-            story.story_tags = sorted(
-                (Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(story.tag_rows)),
-                key=lambda tag: tag.name,
-            )
-            story.byline_editors = [
-                _editor_from_json(values)
-                for _position, _pk, *values in sorted(unnest(story.byline_rows))
-            ]
+        story = found[0]
+        story.story_tags = sorted(
+            (Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(story.tag_rows)),
+            key=lambda tag: tag.name,
+        )
         return story
 
     def scheduled(self):
@@ -257,13 +271,7 @@ def _published_story(*, shape: tuple, story_id: int, now: datetime):
             tag_rows=nested(
                 TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug"
             ),
-            byline_rows=nested(
-                ArticleAuthor.objects.all(),
-                "article",
-                "position",
-                "pk",
-                *(f"editor__{name}" for name in EDITOR_FIELDS),
-            ),
+            byline_rows=nested_bylines(),
         )
     )
 
@@ -535,8 +543,12 @@ class Article(models.Model):
 
     def ordered_authors(self) -> list[Editor]:
         """Authors in byline order; uses the bylines a list or page read for its stories
-        (`read_bylines`, or a prefetch of `bylines`) when it did."""
+        (`read_bylines`, with the story as `nested_bylines`, or a prefetch of `bylines`) when
+        it did."""
         if "byline_editors" in self.__dict__:
+            return self.byline_editors
+        if "byline_rows" in self.__dict__:
+            self.byline_editors = bylines_of_row(self.byline_rows)
             return self.byline_editors
         return [byline.editor for byline in self.bylines.all()]
 

@@ -18,7 +18,7 @@ BUDGETS = {
     # not kept (one query, here with every card to build; none when all are kept).
     "home": 9,
     "section": 8,
-    "article": 7,
+    "article": 6,
     "editor": 8,
     "tag": 8,
     "search": 7,

@@ -2,6 +2,8 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,6 +175,25 @@ def test_related_stories_follow_each_story_and_the_clock_though_their_query_is_c
     time_machine.move_to(pakistan_soon.published_at + timedelta(minutes=1))
     assert related_articles(second) == [pakistan_soon]
     assert related_articles(first) == [nato]
+
+
+def test_related_stories_come_with_their_bylines_in_the_desks_order_in_one_query(masthead):
+    section = SectionFactory()
+    article = ArticleFactory(section=section)
+    article.tags.add("الناتو")
+    mona, ahmed = EditorFactory(name="منى"), EditorFactory(name="أحمد")
+    tagged = ArticleFactory(authors=[ahmed, mona])
+    tagged.tags.add("الناتو")
+    ArticleFactory(section=section, authors=[mona])
+    tags = list(article.tags.all())  # as the article page has them
+    related_articles(article, tags=tags)  # compiled on first use
+    with CaptureQueriesContext(connection) as captured:
+        bylines = [
+            [editor.name for editor in story.ordered_authors()]
+            for story in related_articles(article, tags=tags)
+        ]
+    assert bylines == [["أحمد", "منى"], ["منى"]]
+    assert len(captured) == 1
 
 
 def test_article_page_shows_related_stories(client, published_article):
