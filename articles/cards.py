@@ -167,12 +167,13 @@ def prepare_cards(
     else from the shared cache in one round trip; the missing ones are built and stored in one
     more.
 
-    The stories may be stories of the ORM read with `card_rows`, without their bylines, or
-    `ListedStory` rows. For the cards to build, rows are read as stories, and their bylines in
-    one query. `article_card` then uses the prepared card. A card is stored only when the SITE
-    generation predates the request's build (`caching.build_started`): a change to an editor
-    landing while the page was read must not be kept under the new generation. Pages readers do
-    not share (a signed-in editor's) take nothing from the cache: they are built fresh.
+    The stories may be stories of the ORM read with `card_rows`, or `ListedStory` rows. For the
+    cards to build, rows are read as stories, and their bylines in one query (none for stories
+    read with theirs). `article_card` then uses the prepared card. A card is stored only when
+    the SITE generation predates the request's build (`caching.build_started`): a change to an
+    editor landing while the page was read must not be kept under the new generation. Pages
+    readers do not share (a signed-in editor's) take nothing from the cache: they are built
+    fresh.
     """
     # A story may stand in two lists of a page (latest news and its section's block), as two
     # objects: both get the card, built or read once.
@@ -222,8 +223,8 @@ def _kept_cards(keys: list[str], generation: float) -> dict[str, str]:
             if (kept := _copies.get(key)) is not None and kept[0] == generation
         }
     if others := [key for key in keys if key not in found]:
-        shared = cache.get_many(others)
-        stored = {key: card for key, card in shared.items() if card[0] == generation}
+        in_cache = cache.get_many(others)
+        stored = {key: card for key, card in in_cache.items() if card[0] == generation}
         _keep_copies(stored)
         found |= {key: card[1] for key, card in stored.items()}
     return found

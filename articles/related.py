@@ -24,8 +24,8 @@ def related_articles(
     Stories sharing more of this article's tags come first (newest first among equals), chosen
     among each tag's latest stories; the rest of the list is the section's latest stories.
 
-    Stories come as card rows, without their bylines: the article page reads its own bylines
-    with those of the cards it must build, in one query (`cards.prepare_cards`).
+    Stories come as card rows with their bylines nested in them (`nested_bylines`, worked out
+    for the chosen stories only), for the cards the article page must build.
 
     Every read is bounded: each tag contributes its latest stories through the (tag, story)
     index, and the section's latest come from the section index in order; the shared tags are
