@@ -37,6 +37,14 @@ def test_card_escapes_what_the_desk_typed(section):
     assert "&lt;script&gt;" in card and "&amp; عنوان" in card
 
 
+def test_a_card_links_its_story_once_through_its_headline(section):
+    article = ArticleFactory(section=section, lead_image=jpeg_upload())
+    card = lxml_html.fromstring(card_html(article))
+    story_links = [a for a in card.iter("a") if a.get("href") == article.get_absolute_url()]
+    assert [a.text_content() for a in story_links] == [article.headline]
+    assert card.find(".//img") is not None
+
+
 def test_lead_card_is_a_larger_heading_with_its_dek_and_an_eager_picture(section):
     article = ArticleFactory(section=section, dek="ملخص الخبر", lead_image=jpeg_upload())
     lead = lxml_html.fromstring(card_html(article, large=True))

@@ -55,6 +55,27 @@ def test_section_link_in_the_navigation_opens_the_section_on_phone_and_desktop(
     assert current.inner_text() == section.name
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_tapping_a_cards_picture_opens_its_story_and_its_byline_its_editor(
+    new_page, paper, viewport
+):
+    page = new_page(VIEWPORTS[viewport])
+    page.goto("/")
+    card = page.locator("article.card").filter(has=page.locator("img")).nth(1)
+    story_url = card.locator(".card__headline a").get_attribute("href")
+    assert card.locator("a").count() == 2, "a card links its story once and its editor once"
+    # A tap where the picture shows (the headline's link lies over the whole card).
+    card.locator("img").scroll_into_view_if_needed()
+    box = card.locator("img").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(f"**{story_url}")
+    page.go_back()
+    card = page.locator("article.card").filter(has=page.locator("img")).nth(1)
+    editor_url = card.locator(".byline a").first.get_attribute("href")
+    card.locator(".byline a").first.click()
+    page.wait_for_url(f"**{editor_url}")
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_text_reflows_at_200_percent_zoom_without_sideways_scrolling(new_page, paper, name):
     # A 640px-wide window zoomed to 200% lays out at 320 CSS pixels (WCAG 1.4.10 reflow).
