@@ -149,11 +149,14 @@ def card_html(article, *, large: bool = False, arabic_indic: bool = False) -> Sa
 
 
 CARD_SECONDS = 24 * 3600
+# Part of every card's key: raise it when `card_html` changes, so a deploy shows the new markup
+# at once instead of the kept cards' for up to CARD_SECONDS.
+CARD_MARKUP = 2  # 2: one link per card
 
 
 def _card_key(article, large: bool, arabic_indic: bool) -> str:
     return (
-        f"newsroom:card:{article.pk}:{article.updated_at.timestamp()}"
+        f"newsroom:card:{CARD_MARKUP}:{article.pk}:{article.updated_at.timestamp()}"
         f":{int(large)}:{int(arabic_indic)}:{translation.get_language()}"
     )
 

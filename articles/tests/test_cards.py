@@ -97,6 +97,19 @@ def bylines_on(client, url="/"):
     return [byline.text_content() for byline in page.xpath("//article//*[@class='byline']")]
 
 
+def test_a_deploy_with_new_card_markup_rebuilds_the_kept_cards_at_once(
+    client, section, home_rebuilt_each_time, cards_built, monkeypatch
+):
+    stories = ArticleFactory.create_batch(2, section=section)
+    client.get("/")
+    cards_built.clear()
+    client.get("/")
+    assert cards_built == []  # kept
+    monkeypatch.setattr(cards, "CARD_MARKUP", cards.CARD_MARKUP + 1)
+    client.get("/")
+    assert sorted(set(cards_built)) == sorted(story.pk for story in stories)
+
+
 def test_rebuilding_the_home_page_builds_only_the_card_of_the_edited_story(
     client, section, home_rebuilt_each_time, cards_built
 ):
