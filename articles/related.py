@@ -40,15 +40,13 @@ def related_articles(
         )
     else:
         tag_ids = [tag.pk for tag in tags]  # the page loaded them already
-    return list(
-        objects(
-            _related_stories,
-            shape=(limit,),
-            article_id=article.pk,
-            section_id=article.section_id,
-            tag_ids=tag_ids,
-            now=timezone.now(),
-        )
+    return objects(
+        _related_stories,
+        shape=(limit,),
+        article_id=article.pk,
+        section_id=article.section_id,
+        tag_ids=tag_ids,
+        now=timezone.now(),
     )
 
 

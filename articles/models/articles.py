@@ -53,8 +53,8 @@ def read_bylines(stories: Sequence["Article"]) -> None:
     """Give each story its editors in byline order (`ordered_authors`), for all of them in one
     query compiled once per number of stories (`compiled.rows`). Stories that have theirs
     already (read here, with the story, or prefetched) are skipped, and none left means no
-    query. Django's
-    prefetch made a queryset per story to hold its bylines, which cost more than the query."""
+    query. Django's prefetch made a queryset per story to hold its bylines, which cost more
+    than the query."""
     wanted = [
         story
         for story in stories
@@ -79,7 +79,7 @@ EDITOR_FIELDS = [field.attname for field in Editor._meta.concrete_fields]
 
 def nested_bylines() -> models.Subquery:
     """For an annotation `byline_rows` of stories: their bylines, read in the same query
-    (`nested`), for `read_bylines` and `for_reader` to decode."""
+    (`nested`), which `ordered_authors` decodes when a story's byline is shown."""
     return nested(
         ArticleAuthor.objects.all(),
         "article",
@@ -194,9 +194,7 @@ class ArticleQuerySet(models.QuerySet):
         The home page splits them into the breaking strip and the editors' picks; both need
         only a headline and a link, so no bylines are fetched.
         """
-        return list(
-            compiled.objects(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
-        )
+        return compiled.objects(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
 
     def owned_by(self, user):
         """Articles the user started or signs (through their staff profile)."""
