@@ -4,12 +4,19 @@ Django's `reverse` takes tens of microseconds a call (it checks each argument ag
 route and quotes the Arabic slug); a home page asks for some thirty addresses, an article page
 for twenty. An address depends only on the route's name, its arguments, the URLconf and the
 script prefix, so each is remembered under all four.
+
+A page's own links write the Arabic of an address as letters (`in_page`): an IRI, which HTML
+allows and browsers percent-encode when they follow it. Percent-encoded, each letter takes six
+bytes instead of two, and a home page links some three hundred addresses. Everything read
+outside a page's links (Location headers, canonical links, feeds, sitemaps, JSON-LD) keeps
+`get_absolute_url`'s ASCII form.
 """
 
 from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.encoding import uri_to_iri
 
 
 def address(name: str, **kwargs) -> str:
@@ -26,3 +33,10 @@ def address(name: str, **kwargs) -> str:
 @lru_cache(maxsize=16384)
 def _reverse(name: str, arguments: tuple, prefix: str, urlconf: str) -> str:
     return reverse(name, kwargs=dict(arguments), urlconf=urlconf)
+
+
+@lru_cache(maxsize=16384)
+def in_page(url: str) -> str:
+    """`url` as a link in a page writes it: Arabic letters unquoted, reserved characters and
+    anything else that needs it left percent-encoded (`uri_to_iri`)."""
+    return uri_to_iri(url)

@@ -29,6 +29,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from . import caching
+from .addresses import in_page
 from .dates import newsroom_date
 from .images import Picture
 from .models import Article
@@ -54,9 +55,11 @@ def picture_html(
     width: int | None = None,
     height: int | None = None,
 ) -> SafeString:
-    """One responsive image: WebP and JPEG renditions, and width and height so the layout does
-    not jump. `lazy` for images below the fold, `priority` for the page's main image; `width`
-    and `height` when the box has a fixed size."""
+    """One responsive image: the WebP renditions for the browser to choose from, the middle JPEG
+    for a browser without WebP (every browser released since 2020 has it; a JPEG `srcset` and a
+    second `sizes` for the others cost some 200 bytes a card, 17 KB of a home page), and width
+    and height so the layout does not jump. `lazy` for images below the fold, `priority` for the
+    page's main image; `width` and `height` when the box has a fixed size."""
     if lazy:
         loading = mark_safe(' loading="lazy" decoding="async"')
     elif priority:
@@ -65,12 +68,10 @@ def picture_html(
         loading = ""
     return format_html(
         '<picture>\n  <source type="image/webp" srcset="{}" sizes="{}">\n'
-        '  <img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"{}{}>\n</picture>',
+        '  <img src="{}" alt="{}" width="{}" height="{}"{}{}>\n</picture>',
         picture.webp_srcset,
         sizes,
         picture.src,
-        picture.jpeg_srcset,
-        sizes,
         alt,
         width or picture.width,
         height or picture.height,
@@ -88,7 +89,11 @@ def byline_html(authors: Sequence) -> SafeString:
         "",
         '{}<a href="{}">{}</a>',
         (
-            ("" if i == 0 else " و" if i == last else "، ", editor.get_absolute_url(), editor.name)
+            (
+                "" if i == 0 else " و" if i == last else "، ",
+                in_page(editor.get_absolute_url()),
+                editor.name,
+            )
             for i, editor in enumerate(authors)
         ),
     )
@@ -113,7 +118,7 @@ def card_time_html(moment, *, arabic_indic: bool) -> SafeString:
 
 def card_html(article, *, large: bool = False, arabic_indic: bool = False) -> SafeString:
     """A story in a list: picture, kicker, headline (and dek on the lead), byline and date."""
-    url = article.get_absolute_url()
+    url = in_page(article.get_absolute_url())
     picture = article.lead_picture
     # One link per card, the headline's, stretched over the whole card by the stylesheet: a
     # second link around the picture repeated the story's address (percent-encoded Arabic,
@@ -151,7 +156,7 @@ def card_html(article, *, large: bool = False, arabic_indic: bool = False) -> Sa
 CARD_SECONDS = 24 * 3600
 # Part of every card's key: raise it when `card_html` changes, so a deploy shows the new markup
 # at once instead of the kept cards' for up to CARD_SECONDS.
-CARD_MARKUP = 2  # 2: one link per card
+CARD_MARKUP = 3  # 2: one link per card; 3: links as IRIs, WebP srcset only
 
 
 def _card_key(article, large: bool, arabic_indic: bool) -> str:

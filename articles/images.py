@@ -455,10 +455,9 @@ def _remove_renditions_with_original(sender, file, file_name, **kwargs):
 
 @dataclass(frozen=True)
 class Picture:
-    """Everything `templates/includes/picture.html` needs, computed without touching storage."""
+    """Everything `cards.picture_html` needs, computed without touching storage."""
 
     webp_srcset: str
-    jpeg_srcset: str
     src: str
     width: int
     height: int
@@ -485,15 +484,13 @@ def picture(
     def url(label: int, extension: str) -> str:
         return f"{directory}{label}w.{extension}"
 
-    def srcset(extension):
-        return ", ".join(f"{url(planned.label, extension)} {planned.width}w" for planned in plan)
+    srcset = ", ".join(f"{url(planned.label, 'webp')} {planned.width}w" for planned in plan)
 
-    # The fallback src is the middle size: fine on any screen if srcset is not understood.
+    # The JPEG for a browser without WebP is the middle size: fine on any screen.
     fallback = plan[min(1, len(plan) - 1)]
     largest = plan[-1]
     return Picture(
-        webp_srcset=srcset("webp"),
-        jpeg_srcset=srcset("jpg"),
+        webp_srcset=srcset,
         src=url(fallback.label, "jpg"),
         width=largest.width,
         height=largest.height,

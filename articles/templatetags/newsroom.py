@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import caching, cards
+from articles import addresses, caching, cards
 from articles.dates import newsroom_date, to_arabic_indic
 
 register = template.Library()
@@ -23,6 +23,13 @@ SCRIPT_SAFE = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 def absolute_url(context, path: str) -> str:
     """The full address of `path` on the host the reader used."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def in_page(url: str) -> str:
+    """`{{ story.get_absolute_url|in_page }}`: a link's address with its Arabic as letters
+    (`addresses.in_page`)."""
+    return addresses.in_page(url)
 
 
 @register.simple_tag
@@ -123,7 +130,7 @@ def section_blocks(context, blocks) -> str:
             (
                 section.pk,
                 section.pk,
-                section.get_absolute_url(),
+                addresses.in_page(section.get_absolute_url()),
                 section.name,
                 _cards(stories, arabic_indic=arabic_indic),
             )

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri, uri_to_iri
+from lxml import html as lxml_html
 
 from .factories import ArticleFactory, EditorFactory, SectionFactory
 
@@ -60,7 +62,7 @@ def test_article_page_shows_kicker_headline_dek_byline_and_arabic_date(client, s
     response = client.get(article.get_absolute_url())
     for text in ["في بروكسل", "الناتو وباكستان", "خطة عمل للعام المقبل", "نوفمبر"]:
         assert text in response.content.decode()
-    assert f'href="{author.get_absolute_url()}"' in response.content.decode()
+    assert f'href="{uri_to_iri(author.get_absolute_url())}"' in response.content.decode()
 
 
 @pytest.mark.parametrize("in_navigation", [True, False])
@@ -69,7 +71,7 @@ def test_article_page_names_and_links_its_section_shown_in_navigation_or_not(
 ):
     section = SectionFactory(name="ملفات خاصة", show_in_nav=in_navigation)
     page = client.get(ArticleFactory(section=section).get_absolute_url()).content.decode()
-    assert f'<a href="{section.get_absolute_url()}">ملفات خاصة</a>' in page
+    assert f'<a href="{uri_to_iri(section.get_absolute_url())}">ملفات خاصة</a>' in page
 
 
 @pytest.mark.parametrize("in_navigation", [True, False])
@@ -78,7 +80,29 @@ def test_section_page_lists_its_stories_shown_in_navigation_or_not(client, masth
     story = ArticleFactory(section=section)
     page = client.get(section.get_absolute_url()).content.decode()
     assert "<h1" in page and "ملفات خاصة" in page
-    assert story.get_absolute_url() in page
+    assert uri_to_iri(story.get_absolute_url()) in page
+
+
+def test_links_write_arabic_addresses_in_letters_that_a_browser_follows_to_the_page(
+    client, masthead
+):
+    section = SectionFactory(name="الرياضة")
+    story = ArticleFactory(
+        section=section, headline="فوز الأهلي", authors=[EditorFactory(name="منى سالم")]
+    )
+    home = lxml_html.fromstring(client.get("/").content.decode())
+    links = {a.text_content(): a.get("href") for a in home.iter("a")}
+    # Letters take a third of the bytes of their percent-encoding, on every link of every card.
+    assert links["فوز الأهلي"] == f"/article/{story.pk}/فوز-الأهلي/"
+    assert links["منى سالم"] == "/editor/منى-سالم/"
+    assert links["الرياضة"] == "/section/الرياضة/"
+    for href in (links["فوز الأهلي"], links["منى سالم"], links["الرياضة"]):
+        # A browser percent-encodes the letters as UTF-8 when it follows the link.
+        assert client.get(iri_to_uri(href)).status_code == 200, href
+    # Addresses read outside a page's links stay ASCII.
+    article_page = client.get(story.get_absolute_url()).content.decode()
+    assert f'rel="canonical" href="http://testserver{story.get_absolute_url()}"' in article_page
+    assert story.get_absolute_url().isascii()
 
 
 def test_draft_is_404_for_readers_and_never_listed(client, draft_article, published_article):

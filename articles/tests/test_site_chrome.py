@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils.encoding import uri_to_iri
 
 from .factories import ArticleFactory, EditorFactory, SectionFactory
 
@@ -46,7 +47,7 @@ def test_breaking_strip_links_each_breaking_story(db, section, masthead):
     assert 'class="breaking-strip"' in html
     assert "عاجل" in html
     for story in stories:
-        assert f'href="{story.get_absolute_url()}"' in html
+        assert f'href="{uri_to_iri(story.get_absolute_url())}"' in html
         assert story.headline in html
 
 

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+from django.utils.encoding import iri_to_uri
 
 from .conftest import VIEWPORTS
 
@@ -68,12 +69,13 @@ def test_tapping_a_cards_picture_opens_its_story_and_its_byline_its_editor(
     card.locator("img").scroll_into_view_if_needed()
     box = card.locator("img").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_url(f"**{story_url}")
+    # The page writes the address in letters; the browser follows it percent-encoded.
+    page.wait_for_url(f"**{iri_to_uri(story_url)}")
     page.go_back()
     card = page.locator("article.card").filter(has=page.locator("img")).nth(1)
     editor_url = card.locator(".byline a").first.get_attribute("href")
     card.locator(".byline a").first.click()
-    page.wait_for_url(f"**{editor_url}")
+    page.wait_for_url(f"**{iri_to_uri(editor_url)}")
 
 
 @pytest.mark.parametrize("name", PAGES)
