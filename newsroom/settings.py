@@ -86,7 +86,7 @@ MIDDLEWARE = [
     # Before the page cache, so answers from it carry X-Frame-Options too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.content_security.SitePolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' repeat visits come straight from the shared page cache (articles/caching.py).
     "articles.middleware.PublicPageCacheMiddleware",

@@ -63,6 +63,22 @@ def test_public_pages_send_a_strict_policy_and_the_other_headers(client, public_
         }
 
 
+def test_a_policy_changed_in_the_settings_reaches_the_next_page(
+    client, published_article, settings
+):
+    client.get("/")  # the site's policy, as every page so far got it
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https://media.example"]}
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    response = client.get(published_article.section.get_absolute_url())
+    assert policy(response) == {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "https://media.example"],
+    }
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
 def test_public_pages_have_no_inline_script_or_style_for_the_policy_to_block(client, public_pages):
     for url in public_pages:
         html = client.get(url).content.decode()
