@@ -131,7 +131,10 @@ def reader_may_share_cache(request) -> bool:
 
 
 def _page_key(request) -> str:
-    return "newsroom:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The path as Django decoded it and the query as sent: `get_full_path()` quotes the path
+    # again, which cost more than hashing it.
+    address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return "newsroom:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _local_pages():

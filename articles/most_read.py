@@ -20,6 +20,7 @@ exits normally pushes its tally first), which a "most read" list can afford; a s
 """
 
 import atexit
+import functools
 import logging
 import re
 import threading
@@ -56,11 +57,18 @@ def is_countable_reader(request: HttpRequest) -> bool:
     """A human reader on a page view: not a crawler, a link preview or the newsroom itself."""
     if request.method != "GET":
         return False
-    user_agent = request.headers.get("user-agent", "")
-    if not user_agent or BOT_USER_AGENT.search(user_agent):
+    # META, not `request.headers`, which builds a dict of every header on first use.
+    if _is_robot(request.META.get("HTTP_USER_AGENT", "")):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_staff)
+
+
+# Readers' browsers send a few hundred distinct user agents a day: each is judged once. The
+# robot pattern and `request.headers` took 7% of an article served from the page cache.
+@functools.lru_cache(maxsize=4096)
+def _is_robot(user_agent: str) -> bool:
+    return not user_agent or BOT_USER_AGENT.search(user_agent) is not None
 
 
 def _count_key(day: date, article_id: int) -> str:
