@@ -174,7 +174,13 @@ def _stack_section(stack: dict) -> list[str]:
         f"{stack['inprocess']['published']:,} of {stack['inprocess']['articles']:,} are published.",
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB memory, "
         f"Linux {m['kernel']}, "
-        f"Python {m['python']}; load average before the run {m['loadavg_before']} (1/5/15 min).",
+        f"Python {m['python']}; load average before the run {m['loadavg_before']} (1/5/15 min)"
+        + (
+            f"; a fixed Python loop took {m['python_loop_ms']} ms (best of 5; `run.py`,"
+            " `python_loop_ms`)."
+            if "python_loop_ms" in m
+            else "."
+        ),
         f"- Load: wrk {stack['settings']['wrk']}; gunicorn {stack['settings']['gunicorn']}.",
         "",
         *_page_rows(stack),
