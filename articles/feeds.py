@@ -69,7 +69,7 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         items = list(
             self.articles(scope)
             .for_listing()
-            .prefetch_related("tags")
+            .with_tags()
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )
         for item in items:
@@ -92,7 +92,7 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return article.updated_at
 
     def item_categories(self, article):
-        return [article.section.name, *(tag.name for tag in article.tags.all())]
+        return [article.section.name, *(tag.name for tag in article.story_tags)]
 
     def item_enclosures(self, article):
         if not article.lead_image:

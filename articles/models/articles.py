@@ -6,7 +6,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -42,24 +42,13 @@ def ids_of_any(*arms: models.QuerySet | tuple[models.QuerySet, str]) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
 
 
-def bylines_prefetch() -> Prefetch:
-    """Stories' bylines, in order, with their editors: one query for any number of stories."""
-    return Prefetch(
-        "bylines", queryset=ArticleAuthor.objects.select_related("editor").order_by("position")
-    )
-
-
 def read_bylines(stories: Sequence["Article"]) -> None:
     """Give each story its editors in byline order (`ordered_authors`), for all of them in one
-    query compiled once per number of stories (`compiled.rows`). Stories that have theirs
-    already (read here, with the story, or prefetched) are skipped, and none left means no
-    query. Django's prefetch made a queryset per story to hold its bylines, which cost more
-    than the query."""
+    query compiled once per number of stories (`compiled.rows`): for the few stories of a list
+    whose card must be built. Stories that have theirs already (read here, or with the story:
+    `nested_bylines`) are skipped, and none left means no query."""
     wanted = [
-        story
-        for story in stories
-        if not {"byline_editors", "byline_rows"} & story.__dict__.keys()
-        and "bylines" not in getattr(story, "_prefetched_objects_cache", {})
+        story for story in stories if not {"byline_editors", "byline_rows"} & story.__dict__.keys()
     ]
     if not wanted:
         return
@@ -92,6 +81,14 @@ def nested_bylines() -> models.Subquery:
 def bylines_of_row(byline_rows: str | None) -> list[Editor]:
     """The editors of a story's `nested_bylines`, in byline order."""
     return [_editor_from_json(values) for _position, _pk, *values in sorted(unnest(byline_rows))]
+
+
+def nested_tags() -> models.Subquery:
+    """For an annotation `tag_rows` of stories: their tags, read in the same query (`nested`),
+    which `Article.story_tags` decodes."""
+    from .tags import TaggedArticle  # tags.py builds on this module
+
+    return nested(TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug")
 
 
 def _editor_from_json(values: list) -> Editor:
@@ -140,16 +137,7 @@ class ArticleQuerySet(models.QuerySet):
         its bylines (`ordered_authors`, `nested_bylines`) in the same row, from SQL compiled once
         (`compiled.objects`): every article page starts here."""
         found = compiled.objects(_published_story, story_id=pk, now=timezone.now())
-        if not found:
-            return None
-        from .tags import Tag  # tags.py builds on this module
-
-        story = found[0]
-        story.story_tags = sorted(
-            (Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(story.tag_rows)),
-            key=lambda tag: tag.name,
-        )
-        return story
+        return found[0] if found else None
 
     def scheduled(self):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
@@ -205,8 +193,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
 
     def for_listing(self):
-        """Everything a card needs (section, ordered bylines) in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(bylines_prefetch())
+        """Everything a card needs in one query: the section joined, the bylines nested in
+        each story's row (`nested_bylines`)."""
+        return self.select_related("section").annotate(byline_rows=nested_bylines())
+
+    def with_tags(self):
+        """Each story's tags nested in its row (`nested_tags`), for `Article.story_tags`."""
+        return self.annotate(tag_rows=nested_tags())
 
     def card_rows(self):
         """The columns a story's card is built and kept from (`Article.CARD_FIELDS`): not the
@@ -260,15 +253,11 @@ def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
 
 
 def _published_story(*, shape: tuple, story_id: int, now: datetime):
-    from .tags import TaggedArticle  # tags.py builds on this module
-
     return (
         Article.objects.published(now=now)
         .filter(pk=story_id)
         .annotate(
-            tag_rows=nested(
-                TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug"
-            ),
+            tag_rows=nested_tags(),
             byline_rows=nested_bylines(),
         )
     )
@@ -539,10 +528,22 @@ class Article(models.Model):
             height=self.lead_image_height,
         )
 
+    @cached_property
+    def story_tags(self) -> list:
+        """The story's tags by name: from its row when it was read with them (`with_tags`,
+        `for_reader`), else in one query."""
+        from .tags import Tag  # tags.py builds on this module
+
+        if "tag_rows" in self.__dict__:
+            tags = [Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(self.tag_rows)]
+        else:
+            tags = list(self.tags.all())
+        return sorted(tags, key=lambda tag: tag.name)
+
     def ordered_authors(self) -> list[Editor]:
         """Authors in byline order; uses the bylines a list or page read for its stories
-        (`read_bylines`, with the story as `nested_bylines`, or a prefetch of `bylines`) when
-        it did."""
+        (with the story, `nested_bylines`, or after it, `read_bylines`) when it did, else one
+        query."""
         if "byline_editors" in self.__dict__:
             return self.byline_editors
         if "byline_rows" in self.__dict__:

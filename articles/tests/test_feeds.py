@@ -57,6 +57,15 @@ def test_site_feed_is_arabic_with_summary_author_dates_and_image_enclosure(
     assert int(enclosure.length) == photographed.lead_image.size > 0
 
 
+@pytest.mark.parametrize("name", FEEDS)
+def test_feed_credits_every_author_of_a_story_in_the_desks_order(client, section, masthead, name):
+    mona, ahmed = EditorFactory(name="منى سالم"), EditorFactory(name="أحمد فؤاد")
+    ArticleFactory(section=section, authors=[mona, ahmed])
+    _, parsed = parse(client, reverse(name))
+    (entry,) = parsed.entries
+    assert entry.author == "منى سالم، أحمد فؤاد"
+
+
 def test_story_without_a_body_dek_gets_the_start_of_its_body_as_summary(client, section, masthead):
     ArticleFactory(section=section, dek="", body="<p>أول <b>فقرة</b> في المتن.</p>")
     _, parsed = parse(client, reverse("articles:feed_rss"))
