@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from .shared_copies import copies
+from .shared_copies import copies, store
 
 SITE = "site"  # the header and footer every page shows: masthead, sections, staff
 HOME = "home"
@@ -59,7 +59,7 @@ def bump(names: Iterable[str]) -> None:
 def _set_generations(names: set[str]) -> None:
     now = time.time()
     generations = {generation_key(name): now for name in names}
-    cache.set_many(generations, timeout=None)
+    store().set_many(generations, timeout=None)
     copies.changed(generations)
 
 
@@ -100,7 +100,7 @@ def release_due_scheduled_stories(next_at=None) -> bool:
     if next_at is None:
         upcoming = Article.objects.awaiting_publication().order_by("published_at").first()
         next_at = upcoming.published_at.timestamp() if upcoming else NOTHING_SCHEDULED
-        cache.set(NEXT_SCHEDULED_KEY, next_at, timeout=None)
+        store().set(NEXT_SCHEDULED_KEY, next_at, timeout=None)
         copies.changed([NEXT_SCHEDULED_KEY])
     if next_at == NOTHING_SCHEDULED or time.time() < next_at:
         return False
@@ -119,7 +119,7 @@ def forget_schedule() -> None:
 
 
 def _forget_next_scheduled() -> None:
-    cache.delete(NEXT_SCHEDULED_KEY)
+    store().delete(NEXT_SCHEDULED_KEY)
     copies.changed([NEXT_SCHEDULED_KEY])
 
 
@@ -131,9 +131,13 @@ def reader_may_share_cache(request) -> bool:
 
 
 def _page_key(request) -> str:
-    # The path as Django decoded it and the query as sent: `get_full_path()` quotes the path
-    # again, which cost more than hashing it.
-    address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    # Pages write absolute addresses (canonical links, feeds, Open Graph) on the host and scheme
+    # the reader used, so each host keeps its own copy. The path as Django decoded it and the
+    # query as sent: `get_full_path()` would quote the path again.
+    address = (
+        f"{request.scheme}://{request.get_host()}{request.path}"
+        f"?{request.META.get('QUERY_STRING', '')}"
+    )
     return "newsroom:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
@@ -155,10 +159,9 @@ def _still_valid(built_from: dict[str, float]) -> bool:
 def stored_page(request) -> tuple[HttpResponse, int | None] | None:
     """The stored page for this address, if nothing it shows has changed since it was built.
 
-    With a copy in this process: one round trip to the shared cache (the generations of what the
-    page was built from, and the next scheduled minute). Otherwise two: the page with the next
-    scheduled minute, then the generations. Returns the response and the article it counts a
-    read for.
+    The page comes from this process's copy, else from the shared cache; the generations of
+    what it was built from and the next scheduled minute come from this process's exact copies
+    of them (`shared_copies`). Returns the response and the article it counts a read for.
     """
     key = _page_key(request)
     local = _local_pages()
@@ -171,11 +174,10 @@ def stored_page(request) -> tuple[HttpResponse, int | None] | None:
         if not released and current == built_from and time.time() < expires_at:
             return response, read_article_id
         local.delete(key)
-    found = cache.get_many([key, NEXT_SCHEDULED_KEY])
-    stored = found.get(key)
+    stored = cache.get(key)
     if stored is None:
         return None  # the view builds it from the database as it is now
-    release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
+    release_due_scheduled_stories()
     built_from, response, read_article_id, expires_at = stored
     # The cache's own expiry counts whole seconds; a page that changes by itself (changes_at)
     # is due at its moment.
@@ -231,17 +233,12 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
     loads it again.
     """
     generation_keys = [generation_key(name) for name in sorted(set(names))]
-    local = _local_pages()
-    if local is None:
-        found = cache.get_many([key, *generation_keys])
-    else:
-        found = copies.get_many(generation_keys)
-        kept = local.get(key)
-        if kept is not None and kept[0] == tuple(found.get(k, 0.0) for k in generation_keys):
-            return kept[1]
-        found |= cache.get_many([key])
+    found = copies.get_many(generation_keys)
     generations = tuple(found.get(gen_key, 0.0) for gen_key in generation_keys)
-    stored = found.get(key)
+    local = _local_pages()
+    if local is not None and (kept := local.get(key)) is not None and kept[0] == generations:
+        return kept[1]
+    stored = cache.get(key)
     if stored is None or stored[0] != generations:
         stored = (generations, load())
         cache.set(key, stored, PIECE_SECONDS)

@@ -55,8 +55,8 @@ WRK_DIR = ROOT / "bench" / "wrk"
 
 STACKS = {
     "sqlite": {
-        "label": "SQLite + local-memory cache",
-        "env": {"DATABASE_URL": SQLITE_URL},
+        "label": "SQLite + diskcache",
+        "env": {"DATABASE_URL": SQLITE_URL, "NEWSROOM_CACHE_DIR": str(DATA / "cache")},
     },
     "postgres": {
         "label": "PostgreSQL + Redis",
@@ -226,7 +226,9 @@ def measure_server(
 def clear_cache(env: dict) -> None:
     processes.run(
         [PYTHON, "-c", "import sys; sys.path.insert(0, 'bench'); import django_setup; "
-         "django_setup.setup(); from django.core.cache import cache; cache.clear()"],
+         "django_setup.setup(); from django.conf import settings; "
+         "from django.core.cache import caches; "
+         "[caches[alias].clear() for alias in settings.CACHES]"],
         env=env,
         timeout=120,
     )  # fmt: skip

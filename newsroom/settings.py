@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.secret_key import install_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -37,14 +39,26 @@ def env_list(name: str, default: str = "") -> list[str]:
 # switches below by default. The embedded run (make run, tests) leaves it off.
 PRODUCTION = env_bool("PRODUCTION", False)
 
-# The embedded key only ever signs cookies of a local, single-user run.
-EMBEDDED_SECRET_KEY = "django-insecure-embedded-newsroom-key-change-me"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", EMBEDDED_SECRET_KEY)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == EMBEDDED_SECRET_KEY or len(SECRET_KEY) < 50):
+# Keys that were ever written in this project's public source: never accepted.
+PUBLIC_SECRET_KEYS = {"django-insecure-embedded-newsroom-key-change-me"}
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SECRET_KEY in PUBLIC_SECRET_KEYS:
     raise ImproperlyConfigured(
-        "PRODUCTION=1 needs its own SECRET_KEY (50+ random characters) in the environment; "
-        "the embedded default is public. Generate one with: "
+        "SECRET_KEY is a key published in Newsroom's source code: anyone could forge sessions "
+        "and preview links with it. Remove it from the environment (this install then makes its "
+        "own) or set a new one: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 needs its own SECRET_KEY (50+ random characters) in the environment, the "
+        "same on every app server. Generate one with: "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
+if not SECRET_KEY:
+    # The embedded run (make run, make serve, tests): this install's own key, made on its first
+    # start and kept outside git, readable by its owner only (newsroom/secret_key.py).
+    SECRET_KEY = install_secret_key(
+        Path(os.environ.get("NEWSROOM_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
     )
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -233,7 +247,17 @@ SILENCED_SYSTEM_CHECKS = [
     "ckeditor.W001",
 ]
 
-# One shared Redis cache across app servers when REDIS_URL is set; process memory otherwise.
+# The cache every process of the site shares: Redis across app servers when REDIS_URL is set;
+# otherwise diskcache, SQLite files under NEWSROOM_CACHE_DIR that every worker, shell and
+# command on this host opens (newsroom/disk_cache.py). Never per-process memory alone: a change
+# made through one worker must show on every other at once (articles/caching.py).
+# In both, each process keeps its own copies of pages and of the frame's pieces
+# ("local-pages"), checked against the shared generations on every use.
+LOCAL_PAGES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "newsroom-local-pages",
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_PAGE_CACHE_ENTRIES", "1000"))},
+}
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -241,24 +265,29 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         },
-        # Each process's own copies of cached pages, checked against the shared generations on
-        # every use (articles/caching.py): a hit fetches a few bytes from Redis, not the page.
-        "local-pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom-local-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_PAGE_CACHE_ENTRIES", "300"))},
-        },
+        "local-pages": LOCAL_PAGES_CACHE,
     }
 else:
+    NEWSROOM_CACHE_DIR = Path(os.environ.get("NEWSROOM_CACHE_DIR", BASE_DIR / "var" / "cache"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
-            # Pages, story cards and the frame's pieces: Django's default of 300 entries made a
-            # cold article page render the header again for want of room. About 2 KB a card
-            # and 26 KB an article page: at most some 50 MB per process.
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_ENTRIES", "2000"))},
-        }
+            "BACKEND": "newsroom.disk_cache.DiskCache",
+            "LOCATION": str(NEWSROOM_CACHE_DIR / "shared"),
+            "OPTIONS": {
+                # Pages, cards and pieces past this size make room, oldest stored first (an
+                # eviction order that costs no write on a read).
+                "size_limit": int(os.environ.get("NEWSROOM_CACHE_MAX_MB", "1024")) * 1024 * 1024,
+                "eviction_policy": "least-recently-stored",
+            },
+        },
+        # The generations pages are checked against, in a file of their own that only a change
+        # writes to, and from which nothing is ever evicted (articles/shared_copies.py).
+        "generations": {
+            "BACKEND": "newsroom.disk_cache.DiskCache",
+            "LOCATION": str(NEWSROOM_CACHE_DIR / "generations"),
+            "OPTIONS": {"eviction_policy": "none"},
+        },
+        "local-pages": LOCAL_PAGES_CACHE,
     }
 
 LOGGING = {

@@ -1,11 +1,13 @@
 import os
 
 import pytest
-from django.core.cache import cache, caches
-from django.test import Client
+from django.conf import settings
+from django.core.cache import caches
+from django.test import Client, override_settings
 
-from articles import cards, roles
+from articles import roles
 
+from .caches import empty_every_cache
 from .factories import (
     ArticleFactory,
     EditorFactory,
@@ -64,14 +66,27 @@ def redis_cache(settings):
     caches["default"].clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_files_in_tmp(tmp_path_factory):
+    """The embedded default's cache files (diskcache) in a throwaway folder: the tests never
+    share a cache with a site running from the same checkout."""
+    folder = tmp_path_factory.mktemp("cache")
+    moved = {
+        alias: {**config, "LOCATION": str(folder / alias)}
+        if config["BACKEND"] == "newsroom.disk_cache.DiskCache"
+        else config
+        for alias, config in settings.CACHES.items()
+    }
+    with override_settings(CACHES=moved):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(cache_files_in_tmp):
     """Each test starts with no cached pages, as after a deploy."""
-    cache.clear()
-    cards.forget_copies()
+    empty_every_cache()
     yield
-    cache.clear()
-    cards.forget_copies()
+    empty_every_cache()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +12,7 @@ from articles import most_read
 from articles.models import Article, DailyReadCount
 from articles.most_read import flush_read_counts, most_read_articles
 
+from .caches import empty_every_cache
 from .factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +22,9 @@ BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobil
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    empty_every_cache()
     yield
-    cache.clear()
+    empty_every_cache()
 
 
 @pytest.fixture(params=["local-memory", "redis"])

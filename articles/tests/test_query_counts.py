@@ -1,7 +1,6 @@
 """Public pages cost a fixed number of queries, however much the paper has published."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import DailyReadCount
 
+from .caches import empty_every_cache
 from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 # Each public page's query budget when built from scratch (served from the page cache, it
@@ -40,7 +40,7 @@ BUDGETS = {
 
 def queries_for(client, url, expected_status=200) -> int:
     """Queries to build the page from scratch (the shared page cache emptied first)."""
-    cache.clear()
+    empty_every_cache()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == expected_status
     return len(captured)

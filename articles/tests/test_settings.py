@@ -36,12 +36,50 @@ def test_deploy_check_is_clean_with_production_values():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("secret", ["", "django-insecure-embedded-newsroom-key-change-me", "short"])
+PUBLIC_KEY = "django-insecure-embedded-newsroom-key-change-me"  # once in this source
+
+
+@pytest.mark.parametrize("secret", ["", "short"])
 def test_production_refuses_to_start_without_its_own_secret_key(secret):
     env = {**PRODUCTION_ENV, "SECRET_KEY": secret}
     result = manage("check", **env)
     assert result.returncode != 0
     assert "PRODUCTION=1 needs its own SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("production", ["0", "1"])
+def test_a_key_once_published_in_the_source_is_refused_everywhere(production):
+    result = manage(
+        "check", **{**PRODUCTION_ENV, "PRODUCTION": production, "SECRET_KEY": PUBLIC_KEY}
+    )
+    assert result.returncode != 0
+    assert "published in Newsroom's source code" in result.stderr
+
+
+PRINT_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
+
+
+def test_a_run_without_a_key_makes_its_own_once_readable_by_its_owner_only(tmp_path):
+    key_file = tmp_path / "var" / "secret_key"
+    env = {"DEBUG": "0", "NEWSROOM_SECRET_KEY_FILE": str(key_file)}
+    first = manage("shell", "--no-imports", "-c", PRINT_KEY, **env)
+    second = manage("shell", "--no-imports", "-c", PRINT_KEY, **env)
+
+    key = first.stdout.strip()
+    assert len(key) >= 50 and key != PUBLIC_KEY, first.stderr
+    assert second.stdout.strip() == key  # the same install signs with the same key every start
+    assert key_file.read_text().strip() == key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_two_installs_never_share_a_key(tmp_path):
+    keys = {
+        manage(
+            "shell", "--no-imports", "-c", PRINT_KEY, NEWSROOM_SECRET_KEY_FILE=str(tmp_path / name)
+        ).stdout.strip()
+        for name in ("first", "second")
+    }
+    assert len(keys) == 2
 
 
 def test_redis_url_selects_the_shared_redis_cache():
