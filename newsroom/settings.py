@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "reversion",
+    # backup_paper / restore_paper (articles/backups.py) drive its dbbackup, dbrestore,
+    # mediabackup and mediarestore commands.
+    "dbbackup",
     "axes",
     "csp",
     "articles",
@@ -219,6 +222,22 @@ if AWS_STORAGE_BUCKET_NAME := os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
     SERVE_MEDIA = False
+# Backups (`manage.py backup_paper`, `restore_paper`; articles/backups.py, django-dbbackup): each
+# run writes one set, the database and every uploaded file, into BACKUP_DIR (ignored by git) and
+# keeps the newest BACKUP_KEEP sets (0: all). Copy the folder to another machine (README).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP") or "14")
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+# SQLite is restored through the online backup API too, never by writing over the file.
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "articles.backups.SqliteOnlineBackupConnector",
+}
+# pg_restore makes the restoring role (DATABASE_URL's user) the owner of what it creates, so a
+# dump restores on a server whose roles have other names.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner"}}
 # Let the embedded run serve static files straight from the apps without collectstatic.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)
 WHITENOISE_MAX_AGE = 31_536_000 if PRODUCTION else 60
@@ -295,6 +314,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # django-dbbackup's commands print their own log lines (backup_paper -v2): once is enough.
+    "loggers": {"dbbackup": {"propagate": False}},
 }
 
 # Newsroom's own knobs.
