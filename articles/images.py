@@ -326,53 +326,58 @@ def image_clean(
     facts = validate_image_upload(upload, name=name)
     pillow_format = "JPEG" if facts.format == "MPO" else facts.format  # a phone's JPEG + depth
     upload.seek(0)
-    try:
-        with Image.open(upload, formats=list(ALLOWED_FORMATS)) as image:
-            if _is_animation(image):
-                content, size = _animation_clean(image, pillow_format, quality)
-            else:
-                content, size = _still_clean(image, pillow_format, quality, max_width)
-    finally:
-        upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    options = _encode_options(pillow_format, quality, data)
+    with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as image:
+        if _is_animation(image):
+            content, size = _animation_clean(image, pillow_format, options)
+        else:
+            content, size = _still_clean(image, pillow_format, options, max_width)
     return CleanImage(content=content, format=pillow_format, width=size[0], height=size[1])
 
 
-def _still_clean(image, pillow_format, quality, max_width) -> tuple[bytes, tuple[int, int]]:
+def _encode_options(pillow_format: str, quality: int, data: bytes) -> dict:
+    if pillow_format == "JPEG":
+        return {**JPEG_OPTIONS, "quality": quality}
+    if pillow_format == "WEBP":
+        if b"VP8L" in data and b"VP8 " not in data:  # a lossless WebP (a chart, a logo)
+            return {"lossless": True, "method": WEBP_OPTIONS["method"]}
+        return {**WEBP_OPTIONS, "quality": quality}
+    if pillow_format == "PNG":
+        return {"optimize": True}
+    return {}
+
+
+def _still_clean(image, pillow_format, options, max_width) -> tuple[bytes, tuple[int, int]]:
     image = _to_srgb(ImageOps.exif_transpose(image))
     if max_width and image.width > max_width:
         height = max(1, round(image.height * max_width / image.width))
         image = image.resize((max_width, height), Image.Resampling.LANCZOS)
     image = _pixels_only(image, pillow_format)
-    options = {
-        "JPEG": {**JPEG_OPTIONS, "quality": quality},
-        "WEBP": {**WEBP_OPTIONS, "quality": quality},
-        "PNG": {"optimize": True},
-        "GIF": {},
-    }[pillow_format]
     if "transparency" in image.info:
-        options["transparency"] = image.info["transparency"]
+        options = {**options, "transparency": image.info["transparency"]}
     buffer = io.BytesIO()
     image.save(buffer, format=pillow_format, **options)
     return buffer.getvalue(), image.size
 
 
-def _animation_clean(image, pillow_format, quality) -> tuple[bytes, tuple[int, int]]:
+def _animation_clean(image, pillow_format, options) -> tuple[bytes, tuple[int, int]]:
     """Every frame as the viewer sees it (Pillow composites them), encoded again with only
     its duration; each frame replaces the last one whole, so disposal needs no copying."""
     loop = image.info.get("loop")  # absent: the animation plays once
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
+        rgba = frame.convert("RGBA")  # loads the frame: WebP knows its duration only then
         durations.append(frame.info.get("duration", 0))
-        upright = _to_srgb(ImageOps.exif_transpose(frame.convert("RGBA")))
+        upright = _to_srgb(ImageOps.exif_transpose(rgba))
         upright.info = {}
         frames.append(upright)
-    options = {"save_all": True, "append_images": frames[1:], "duration": durations}
+    options = {**options, "save_all": True, "append_images": frames[1:], "duration": durations}
     if loop is not None:
         options["loop"] = loop
     if pillow_format == "GIF":
         options["disposal"] = 2  # restore to background: transparent areas stay transparent
-    elif pillow_format == "WEBP":
-        options.update(WEBP_OPTIONS, quality=quality)
     buffer = io.BytesIO()
     frames[0].save(buffer, format=pillow_format, **options)
     return buffer.getvalue(), frames[0].size

@@ -232,6 +232,31 @@ def test_animated_gif_keeps_its_frames_timing_loop_and_transparency_and_nothing_
     assert_clean(answer["url"], stored)
 
 
+@pytest.mark.parametrize(("pillow_format", "options"), [("PNG", {}), ("WEBP", {"lossless": True})])
+def test_animated_png_and_lossless_webp_keep_every_frame_and_its_timing(pillow_format, options):
+    frames = crafted.animation_frames()
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer,
+        pillow_format,
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        **options,
+    )
+    sent = buffer.getvalue() + crafted.TRAILING_BYTES
+    clean = images.image_clean(crafted.upload(f"a.{pillow_format.lower()}", sent))
+    original, kept = Image.open(io.BytesIO(sent)), Image.open(io.BytesIO(clean.content))
+    assert (kept.format, kept.n_frames, kept.info["loop"]) == (pillow_format, 3, 0)
+    for before, after in zip(
+        ImageSequence.Iterator(original), ImageSequence.Iterator(kept), strict=True
+    ):
+        assert after.convert("RGBA").tobytes() == before.convert("RGBA").tobytes()
+        assert after.info["duration"] == before.info["duration"]
+    assert_clean(f"a.{pillow_format.lower()}", clean.content)
+
+
 def test_gif_that_plays_once_still_plays_once(staff_client, media_in_tmp):
     frames = crafted.animation_frames()
     buffer = io.BytesIO()
