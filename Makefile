@@ -26,12 +26,15 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: gunicorn, DEBUG off, hashed and compressed static files served by WhiteNoise.
+# rebuild_renditions runs in the background as the server starts: it makes any photo rendition
+# that a process killed between a save's commit and its renditions left unmade.
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py rebuild_search_index --verbosity 0
 	$(PY) manage.py create_admin_if_missing
 	STATICFILES_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py rebuild_renditions </dev/null &
 	STATICFILES_MANIFEST=1 WHITENOISE_USE_FINDERS=0 DEBUG=0 $(BIN)/gunicorn newsroom.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -
 

@@ -9,6 +9,7 @@ image as an enclosure with its size and type.
 import html
 import mimetypes
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from . import images
 from .caching import CachedFeedMixin
 from .models import Article, Editor, Masthead, Section
 
@@ -95,14 +97,15 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return [article.section.name, *(tag.name for tag in article.story_tags)]
 
     def item_enclosures(self, article):
-        if not article.lead_image:
+        # The largest JPEG rendition, as link previews use: never the uploaded original.
+        picture = article.lead_picture
+        if picture is None:
             return []
-        try:
-            length = article.lead_image.size
-        except OSError:  # the file went missing: no enclosure rather than a broken one
+        length = images.share_length(article.lead_image, picture)
+        if length is None:  # the photo went missing: no enclosure rather than a broken one
             return []
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
-        url = f"{article.feed_base_url}{article.lead_image.url}"
+        mime_type = mimetypes.guess_type(picture.share_name)[0] or "image/jpeg"
+        url = urljoin(f"{article.feed_base_url}/", picture.share_src)
         return [Enclosure(url, str(length), mime_type)]
 
 

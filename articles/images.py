@@ -1,4 +1,4 @@
-"""Photos the paper can trust: upload validation, responsive renditions and their clean-up.
+"""Photos the paper can trust: upload validation, clean stored files, renditions, clean-up.
 
 Every image path goes through `validate_image_upload()`: the article's lead image and the
 editor's photo (through `NewsImageField`) and images uploaded inside the rich-text editor
@@ -6,12 +6,20 @@ editor's photo (through `NewsImageField`) and images uploaded inside the rich-te
 GIF under the size and pixel limits; anything else gets a clear Arabic message and never
 reaches media storage.
 
+What is stored is a clean copy, never the upload itself (`image_clean()`, used by every
+path): turned upright from its EXIF orientation, colours converted to sRGB when it carries an
+ICC profile, then encoded again with nothing but pixels (no EXIF, GPS, XMP, IPTC, comments,
+text chunks or trailing bytes); animations are encoded again frame by frame, keeping their
+timing, loop and transparency. Stored names are random (`articles/<32 hex digits>.jpg`): no
+camera file name, no date folder, nothing to guess for a story that is not out yet.
+
 Renditions are made once, right after the row that holds the image is committed, and stored
-under `renditions/<original name>/` (e.g. `renditions/articles/2026/05/nile.jpg/800w.webp`):
-a few widths, each in WebP and JPEG, turned upright from their EXIF orientation and stripped of
-all metadata (no GPS leaves the building). Pages only compute their URLs, so a page costs no
-query and no file access per image. When an original is replaced or deleted, django-cleanup
-removes it after the commit and `_remove_renditions_with_original` removes its renditions.
+under `renditions/<original name>/` (e.g. `renditions/articles/3f2a….jpg/800w.webp`): a few
+widths, each in WebP and JPEG. Pages only compute their URLs, so a page costs no query and no
+file access per image; one that is missing (a process killed between the commit and the
+renditions) is made when it is first asked for (`rendition_heal()`). When an original is
+replaced or deleted, django-cleanup removes it after the commit and
+`_remove_renditions_with_original` removes its renditions.
 
 Why not django-imagekit or easy-thumbnails: imagekit decodes the original once per rendition
 (six times here) and never deletes what it made; easy-thumbnails keeps a database row per
@@ -21,8 +29,12 @@ predictably is the small part neither library does the way a news site needs.
 
 import contextlib
 import io
+import logging
 import os
 import posixpath
+import re
+import tempfile
+import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -34,10 +46,11 @@ from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.dispatch import receiver
-from django.utils import timezone
-from django.utils.text import get_valid_filename
+from django.utils.deconstruct import deconstructible
 from django_cleanup.signals import cleanup_pre_delete
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # Pillow format name -> the extensions an upload of that kind may carry.
 ALLOWED_FORMATS = {
@@ -89,14 +102,18 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def validate_image_upload(upload) -> ImageFacts:
+def validate_image_upload(upload, *, name: str | None = None) -> ImageFacts:
     """Accept only a real, complete image in an allowed format, within the limits.
 
     The order matters: cheap checks first, the pixel count from the header before anything is
     decoded (a 50 KB PNG can declare a billion pixels), then Pillow's `verify()`, then a full
-    decode, which is the only way to notice a truncated JPEG.
+    decode, which is the only way to notice a truncated JPEG. An upload that passed is
+    remembered as such, so the form, the model's validation and the save check it once.
+    `name` stands in for a file that has none (a `ContentFile`).
     """
-    name = getattr(upload, "name", "") or ""
+    if (facts := getattr(upload, _ACCEPTED, None)) is not None:
+        return facts
+    name = name or getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
     if not size:
         raise _refuse("الملف فارغ (حجمه صفر). اختر الصورة مرة أخرى ثم ارفعها.", "empty")
@@ -120,7 +137,12 @@ def validate_image_upload(upload) -> ImageFacts:
         _decode_fully(upload)
     finally:
         upload.seek(position)
+    with contextlib.suppress(AttributeError):
+        setattr(upload, _ACCEPTED, facts)
     return facts
+
+
+_ACCEPTED = "_newsroom_accepted_image"
 
 
 def _not_an_image() -> ValidationError:
@@ -146,6 +168,15 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Val
         f"أبعاد الصورة{dimensions} أكبر من الحد المسموح ({limit:g} ميجابكسل). "
         "صغّر أبعادها ثم أعد رفعها.",
         "too_many_pixels",
+    )
+
+
+def _too_many_frames(frames: int) -> ValidationError:
+    limit = max_upload_pixels() / 1_000_000
+    return _refuse(
+        f"الصورة المتحركة طويلة جدًا: إطاراتها الـ{frames} معًا أكبر من الحد المسموح "
+        f"({limit:g} ميجابكسل). قصّرها أو صغّر أبعادها ثم أعد رفعها.",
+        "too_many_frames",
     )
 
 
@@ -182,13 +213,23 @@ def _inspect_header(upload) -> ImageFacts:
 
 
 def _decode_fully(upload) -> None:
+    """Decode the first frame; an animation is also held to the pixel limit over all its
+    frames, since the clean copy decodes every one of them (counting them decodes none)."""
     with _open(upload) as image:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 image.load()
+                frames = image.n_frames if _is_animation(image) else 1
         except Exception as error:  # truncated data, bad chunks, codec errors
             raise _damaged() from error
+        if frames * image.width * image.height > max_upload_pixels():
+            raise _too_many_frames(frames)
+
+
+def _is_animation(image: Image.Image) -> bool:
+    """A GIF, PNG or WebP with several frames (a phone's JPEG with a depth map is a photo)."""
+    return image.format in {"GIF", "PNG", "WEBP"} and getattr(image, "n_frames", 1) > 1
 
 
 def validate_new_image(value) -> None:
@@ -221,6 +262,345 @@ def oriented_size(file) -> tuple[int | None, int | None]:
     return width, height
 
 
+# --- Clean copies: what is stored is pixels only ------------------------------------------
+
+ORIGINAL_QUALITY = 92  # the stored original: the source of every rendition
+BODY_IMAGE_QUALITY = 85  # images inside articles, served as they are stored
+_EXTENSIONS = {
+    pillow_format: extensions[0] for pillow_format, extensions in ALLOWED_FORMATS.items()
+}
+
+
+def random_name(folder: str, extension: str) -> str:
+    """`folder/<32 hex digits>.<extension>`: says nothing about the photo, its camera or date."""
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
+@deconstructible
+class RandomName:
+    """`upload_to` for image fields: a random name in `folder`, keeping only the file type
+    (the clean copy's, see `NewsImageFieldFile.save`)."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = posixpath.splitext(filename)[1].lstrip(".").lower()
+        return random_name(self.folder, "jpg" if extension == "jpeg" else extension or "jpg")
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder
+
+    def __hash__(self):
+        return hash(self.folder)
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    format: str  # Pillow's name: JPEG, PNG, WEBP or GIF
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return _EXTENSIONS[self.format]
+
+
+def image_clean(
+    upload,
+    *,
+    name: str | None = None,
+    max_width: int | None = None,
+    quality: int = ORIGINAL_QUALITY,
+) -> CleanImage:
+    """The copy of an image that may be stored: upright, sRGB, pixels only, same format.
+
+    Every path that stores an image calls this, after (or through) `validate_image_upload`,
+    so a refused file is never stored. An animation is encoded again frame by frame with
+    its frame durations, loop count and transparency; a still image is turned upright from
+    its EXIF orientation, converted to sRGB if it carries an ICC profile, narrowed to
+    `max_width` if given, and encoded with no EXIF, GPS, XMP, IPTC, ICC, comment or text
+    chunk. What follows the image's end in the upload is never read, so never kept.
+    """
+    facts = validate_image_upload(upload, name=name)
+    pillow_format = "JPEG" if facts.format == "MPO" else facts.format  # a phone's JPEG + depth
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    options = _encode_options(pillow_format, quality, data)
+    with Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS)) as image:
+        if _is_animation(image):
+            content, size = _animation_clean(image, pillow_format, options)
+        else:
+            content, size = _still_clean(image, pillow_format, options, max_width)
+    return CleanImage(content=content, format=pillow_format, width=size[0], height=size[1])
+
+
+def _encode_options(pillow_format: str, quality: int, data: bytes) -> dict:
+    if pillow_format == "JPEG":
+        return {**JPEG_OPTIONS, "quality": quality}
+    if pillow_format == "WEBP":
+        if b"VP8L" in data and b"VP8 " not in data:  # a lossless WebP (a chart, a logo)
+            return {"lossless": True, "method": WEBP_OPTIONS["method"]}
+        return {**WEBP_OPTIONS, "quality": quality}
+    if pillow_format == "PNG":
+        return {"optimize": True}
+    return {}
+
+
+def _still_clean(image, pillow_format, options, max_width) -> tuple[bytes, tuple[int, int]]:
+    image = _to_srgb(ImageOps.exif_transpose(image))
+    if max_width and image.width > max_width:
+        height = max(1, round(image.height * max_width / image.width))
+        image = image.resize((max_width, height), Image.Resampling.LANCZOS)
+    image = _pixels_only(image, pillow_format)
+    if "transparency" in image.info:
+        options = {**options, "transparency": image.info["transparency"]}
+    buffer = io.BytesIO()
+    image.save(buffer, format=pillow_format, **options)
+    return buffer.getvalue(), image.size
+
+
+def _animation_clean(image, pillow_format, options) -> tuple[bytes, tuple[int, int]]:
+    """Every frame as the viewer sees it (Pillow composites them), encoded again with only
+    its duration; each frame replaces the last one whole, so disposal needs no copying."""
+    loop = image.info.get("loop")  # absent: the animation plays once
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        rgba = frame.convert("RGBA")  # loads the frame: WebP knows its duration only then
+        durations.append(frame.info.get("duration", 0))
+        upright = _to_srgb(ImageOps.exif_transpose(rgba))
+        upright.info = {}
+        frames.append(upright)
+    options = {**options, "save_all": True, "append_images": frames[1:], "duration": durations}
+    if loop is not None:
+        options["loop"] = loop
+    if pillow_format == "GIF":
+        options["disposal"] = 2  # restore to background: transparent areas stay transparent
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format=pillow_format, **options)
+    return buffer.getvalue(), frames[0].size
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+# The colour spaces a profile may describe, and the image modes it applies to.
+_PROFILE_MODES = {"RGB": ("RGB", "RGBA"), "CMYK": ("CMYK",), "GRAY": ("L",)}
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Pixels converted from the image's ICC profile to sRGB (what a browser assumes when a
+    file has none), so dropping the profile keeps the colours. A profile that does not fit
+    the pixels, or that littleCMS cannot read, is dropped and the pixels are kept as they are."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return image
+    has_alpha = _has_alpha(image)
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space.strip()
+        if space == "RGB" and image.mode not in _PROFILE_MODES["RGB"]:
+            image = image.convert("RGBA" if has_alpha else "RGB")
+        if image.mode not in _PROFILE_MODES.get(space, ()):
+            return image
+        converted = ImageCms.profileToProfile(
+            image, profile, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        logger.warning("ICC profile not applied; the pixels are kept as they are")
+        return image
+    converted.info = {}
+    return converted
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode in {"P", "L", "RGB"} and "transparency" in image.info
+    )
+
+
+# The modes each format stores as they are; anything else becomes RGB (or RGBA).
+_STORED_MODES = {
+    "JPEG": {"L", "RGB"},
+    "WEBP": {"RGB", "RGBA"},
+    "PNG": {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"},
+    "GIF": {"L", "P"},
+}
+
+
+def _pixels_only(image: Image.Image, pillow_format: str) -> Image.Image:
+    """The image in a mode its format stores, carrying no information but its transparency."""
+    if image.mode not in _STORED_MODES[pillow_format]:
+        alpha = _has_alpha(image) and pillow_format != "JPEG"
+        image = image.convert("RGBA" if alpha else "RGB")
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
+    return image
+
+
+def stored_image_clean(
+    *, storage: Storage, name: str, quality: int = ORIGINAL_QUALITY, dry_run: bool = False
+) -> list[str]:
+    """Rewrite a stored image, under the same name, as its clean copy if it carries anything
+    but pixels; return what it carried (nothing: left untouched, never encoded again).
+
+    The name is kept: pages, cached pages, article bodies and older versions link to it.
+    """
+    with storage.open(name, "rb") as file:
+        data = file.read()
+    found = metadata_found(data)
+    if found and not dry_run:
+        clean = image_clean(ContentFile(data, name=posixpath.basename(name)), quality=quality)
+        _write(storage, name, clean.content)
+    return found
+
+
+# --- What a stored file carries besides pixels --------------------------------------------
+
+
+def metadata_found(data: bytes) -> list[str]:
+    """What a JPEG, PNG, GIF or WebP file holds besides its pixels, read from its structure:
+    e.g. ["EXIF", "XMP", "trailing bytes"]. Nothing found: a clean file, left as it is.
+
+    Pillow reports metadata it understands but not bytes after the image's end, so the
+    segments, chunks and blocks are walked here; a file that cannot be walked is reported as
+    such, and cleaning it again is the safe answer.
+    """
+    try:
+        if data.startswith(b"\xff\xd8"):
+            return _jpeg_metadata(data)
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return _png_metadata(data)
+        if data[:6] in (b"GIF87a", b"GIF89a"):
+            return _gif_metadata(data)
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return _webp_metadata(data)
+    except (IndexError, ValueError):
+        pass
+    return ["unreadable structure"]
+
+
+def _jpeg_metadata(data: bytes) -> list[str]:
+    found, position, end = [], 2, None
+    while end is None:
+        if data[position] != 0xFF:
+            raise ValueError("not a marker")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:  # end of image
+            end = position + 2
+            break
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        segment = data[position + 4 : position + 2 + length]
+        if marker == 0xE0 and not segment.startswith(b"JFIF\x00"):
+            found.append("APP0")
+        elif marker == 0xE1:
+            found.append("EXIF" if segment.startswith(b"Exif\x00") else "XMP")
+        elif marker == 0xE2 and segment.startswith(b"ICC_PROFILE"):
+            found.append("ICC profile")
+        elif marker == 0xED:
+            found.append("IPTC")
+        elif marker == 0xFE:
+            found.append("comment")
+        elif 0xE2 <= marker <= 0xEF:
+            found.append(f"APP{marker - 0xE0}")
+        position += 2 + length
+        if marker == 0xDA:  # a scan: its coded data runs to the next marker
+            while True:
+                position = data.index(b"\xff", position)
+                following = data[position + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:  # stuffing, restarts
+                    position += 2
+                elif following == 0xFF:
+                    position += 1
+                else:
+                    break
+    return _with_trailing(found, data, end)
+
+
+_PNG_PIXEL_CHUNKS = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"acTL", b"fcTL", b"fdAT",
+    b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs",
+}  # fmt: skip
+_PNG_NAMES = {b"tEXt": "text", b"zTXt": "text", b"iTXt": "text", b"eXIf": "EXIF"}
+
+
+def _png_metadata(data: bytes) -> list[str]:
+    found, position = [], 8
+    while True:
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        if len(kind) < 4:
+            raise ValueError("no IEND")
+        position += 12 + length
+        if kind == b"IEND":
+            break
+        if kind == b"iCCP":
+            found.append("ICC profile")
+        elif kind not in _PNG_PIXEL_CHUNKS:
+            found.append(_PNG_NAMES.get(kind, kind.decode("latin-1")))
+    return _with_trailing(found, data, position)
+
+
+def _gif_sub_blocks_end(data: bytes, position: int) -> int:
+    while data[position]:
+        position += data[position] + 1
+    return position + 1
+
+
+def _gif_metadata(data: bytes) -> list[str]:
+    found = []
+    flags = data[10]
+    position = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    while data[position] != 0x3B:  # the trailer
+        introducer = data[position]
+        if introducer == 0x21:  # an extension
+            label = data[position + 1]
+            if label == 0xFE:
+                found.append("comment")
+            elif label == 0x01:
+                found.append("plain text")
+            elif label == 0xFF:
+                application = data[position + 3 : position + 14]
+                if application.startswith(b"XMP Data"):
+                    found.append("XMP")
+                elif application not in (b"NETSCAPE2.0", b"ANIMEXTS1.0"):
+                    found.append("application data")
+            elif label != 0xF9:  # graphic control (timing, transparency) is pixels' business
+                found.append("extension")
+            position = _gif_sub_blocks_end(data, position + 2)
+        elif introducer == 0x2C:  # an image
+            flags = data[position + 9]
+            position += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+            position = _gif_sub_blocks_end(data, position + 1)  # after the LZW code size
+        else:
+            raise ValueError("unknown block")
+    return _with_trailing(found, data, position + 1)
+
+
+_WEBP_NAMES = {b"EXIF": "EXIF", b"XMP ": "XMP", b"ICCP": "ICC profile"}
+
+
+def _webp_metadata(data: bytes) -> list[str]:
+    found, end, position = [], 8 + int.from_bytes(data[4:8], "little"), 12
+    if end > len(data):
+        raise ValueError("truncated")
+    while position + 8 <= end:
+        kind = data[position : position + 4]
+        size = int.from_bytes(data[position + 4 : position + 8], "little")
+        position += 8 + size + (size & 1)
+        if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"):
+            found.append(_WEBP_NAMES.get(kind, kind.decode("latin-1").strip()))
+    return _with_trailing(found, data, end)
+
+
+def _with_trailing(found: list[str], data: bytes, end: int) -> list[str]:
+    found = list(dict.fromkeys(found))  # each kind once
+    return [*found, "trailing bytes"] if end < len(data) else found
+
+
 class NewsImageFormField(forms.ImageField):
     """The admin's image input: our checks and messages run before Django's own."""
 
@@ -231,6 +611,15 @@ class NewsImageFormField(forms.ImageField):
 
 
 class NewsImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        """Store the clean copy under a random name (the field's `upload_to`), never the
+        upload itself; whatever path assigns the file (admin, shell, importer, demo)."""
+        clean = image_clean(content, name=name)
+        stem = posixpath.splitext(posixpath.basename(name))[0] or "image"
+        name = f"{stem}.{clean.extension}"
+        # Django reads the dimensions from `content` (a named file), not from storage.
+        super().save(name, ContentFile(clean.content, name=name), save)
+
     def _get_image_dimensions(self):
         """Dimensions as seen upright, so width/height attributes match the renditions."""
         if not hasattr(self, "_dimensions_cache"):
@@ -248,7 +637,8 @@ class NewsImageFieldFile(ImageFieldFile):
 
 
 class NewsImageField(models.ImageField):
-    """An ImageField that accepts only validated photos and reports upright dimensions."""
+    """An ImageField that accepts only validated photos, stores their clean copies and
+    reports upright dimensions."""
 
     attr_class = NewsImageFieldFile
     default_validators = [*models.ImageField.default_validators, validate_new_image]
@@ -264,15 +654,18 @@ RENDITIONS_DIR = "renditions"
 
 @dataclass(frozen=True)
 class RenditionSet:
-    """How one kind of image is rendered: the widths made, and whether they are square crops."""
+    """How one kind of image is rendered: the folder its originals are stored in, the widths
+    made, and whether they are square crops."""
 
     name: str
+    folder: str
     widths: tuple[int, ...]
     square: bool = False
 
 
-LEAD = RenditionSet("lead", widths=(480, 800, 1200))
-PORTRAIT = RenditionSet("portrait", widths=(160, 320), square=True)
+LEAD = RenditionSet("lead", folder="articles", widths=(480, 800, 1200))
+PORTRAIT = RenditionSet("portrait", folder="editors", widths=(160, 320), square=True)
+RENDITION_SETS = (LEAD, PORTRAIT)
 
 WEBP_OPTIONS = {"quality": 80, "method": 4}
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
@@ -316,12 +709,10 @@ def rendition_name(original_name: str, label: int, extension: str) -> str:
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation, then keep pixels only: no EXIF, XMP, comments or ICC."""
-    image = ImageOps.exif_transpose(image)
-    has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    image = image.convert("RGBA" if has_alpha else "RGB")
+    """Apply the EXIF orientation and the ICC profile (for originals stored before they were
+    cleaned), then keep pixels only: no EXIF, XMP, comments or ICC."""
+    image = _to_srgb(ImageOps.exif_transpose(image))
+    image = image.convert("RGBA" if _has_alpha(image) else "RGB")
     image.info = {}
     return image
 
@@ -348,6 +739,28 @@ def _encode(image: Image.Image, pillow_format: str, options: dict) -> bytes:
     return buffer.getvalue()
 
 
+def _write(storage: Storage, name: str, content: bytes) -> None:
+    """Write `name` whole or not at all: a reader (or a second writer) finds the old file or
+    the new one, never none and never half of one. On a filesystem through a temporary file
+    renamed into place; object storage replaces an object in one request anyway."""
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        _replace(storage, name, content)
+        return
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as part:
+        part.write(content)
+    try:
+        os.chmod(part.name, getattr(storage, "file_permissions_mode", None) or 0o644)
+        os.replace(part.name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(part.name)
+        raise
+
+
 def _replace(storage: Storage, name: str, content: bytes) -> None:
     if storage.exists(name):
         storage.delete(name)
@@ -365,7 +778,18 @@ def renditions_generate(
     """
     if not field_file:
         return []
-    storage, original = field_file.storage, field_file.name
+    return renditions_make(
+        storage=field_file.storage,
+        original=field_file.name,
+        rendition_set=rendition_set,
+        force=force,
+    )
+
+
+def renditions_make(
+    *, storage: Storage, original: str, rendition_set: RenditionSet, force: bool = False
+) -> list[str]:
+    """`renditions_generate` for an original known by its storage name only."""
     width, height = oriented_size_of_stored(storage, original)
     plan = rendition_plan(rendition_set, width, height)
     wanted = [
@@ -389,9 +813,62 @@ def renditions_generate(
                 if item_planned != planned:
                     continue
                 name = rendition_name(original, planned.label, extension)
-                _replace(storage, name, _encode(resized, pillow_format, options))
+                _write(storage, name, _encode(resized, pillow_format, options))
                 written.append(name)
     return written
+
+
+def renditions_missing(
+    *, storage: Storage, original: str, rendition_set: RenditionSet, width, height
+) -> bool:
+    """Whether any rendition the plan (from the row's dimensions) names is absent: one
+    directory listing, no file opened."""
+    plan = rendition_plan(rendition_set, width, height)
+    wanted = {f"{planned.label}w.{extension}" for planned in plan for extension, *_ in FORMATS}
+    try:
+        _dirs, present = storage.listdir(rendition_dir(original))
+    except (FileNotFoundError, NotADirectoryError):
+        present = []
+    return not wanted or not wanted <= set(present)
+
+
+def rendition_set_for(original_name: str) -> RenditionSet | None:
+    """The rendition set of an original, from the folder it is stored in."""
+    folder = original_name.split("/", 1)[0]
+    return next((each for each in RENDITION_SETS if each.folder == folder), None)
+
+
+_RENDITION_NAME = re.compile(
+    rf"{RENDITIONS_DIR}/(?P<original>[^\x00]+\.(?i:{'|'.join(sorted(ALLOWED_EXTENSIONS))}))"
+    rf"/(?P<label>[1-9][0-9]{{0,4}})w\.(?P<extension>{'|'.join(ext for ext, *_ in FORMATS)})"
+)
+
+
+def rendition_heal(*, storage: Storage, name: str) -> bool:
+    """Make a missing rendition now, if `name` is one that would have been made: a
+    well-formed rendition name, of an original that exists, in a size its set makes. Return
+    whether it exists now. For a rendition that the commit never got to (a process killed
+    in between), or one removed by hand; anything else is left alone, so the caller's 404
+    stands, whatever a stranger puts in the address."""
+    match = _RENDITION_NAME.fullmatch(name)
+    if match is None:
+        return False
+    original = match["original"]
+    if any(part in {"", "."} or part.startswith(".") for part in original.split("/")):
+        return False  # no "..", no hidden files, no empty segments
+    rendition_set = rendition_set_for(original)
+    if rendition_set is None:
+        return False
+    try:
+        width, height = oriented_size_of_stored(storage, original)  # None when it is gone
+        plan = rendition_plan(rendition_set, width, height) if width else []
+        if int(match["label"]) not in {planned.label for planned in plan}:
+            return False
+        renditions_make(storage=storage, original=original, rendition_set=rendition_set)
+    except Exception:  # e.g. an original that does not decode: a 404, never a 500
+        logger.exception("Could not make the renditions of %s", original)
+        return False
+    return True
 
 
 def oriented_size_of_stored(storage: Storage, name: str) -> tuple[int | None, int | None]:
@@ -463,6 +940,7 @@ class Picture:
     height: int
     thumbnail_src: str  # the smallest JPEG, for lists in the admin
     share_src: str  # the largest JPEG, for link previews (Open Graph, JSON-LD) and feeds
+    share_name: str  # the same file's storage name
 
 
 def picture(
@@ -496,40 +974,47 @@ def picture(
         height=largest.height,
         thumbnail_src=url(plan[0].label, "jpg"),
         share_src=url(largest.label, "jpg"),
+        share_name=rendition_name(field_file.name, largest.label, "jpg"),
     )
+
+
+def share_length(field_file: FieldFile, picture: Picture) -> int | None:
+    """The size in bytes of the file `picture.share_src` points at, for a feed enclosure: 0
+    while it is still to be made (the first request for it makes it), None if the original
+    itself is gone."""
+    storage = field_file.storage
+    try:
+        return storage.size(picture.share_name)
+    except OSError:
+        return 0 if storage.exists(field_file.name) else None
 
 
 # --- Images inside article bodies ---------------------------------------------------------
 
 BODY_IMAGE_MAX_WIDTH = 1600
-BODY_IMAGES_DIR = "uploads/%Y/%m/"
+BODY_IMAGES_DIR = "uploads"
 
 
-def body_image_store(*, upload, facts: ImageFacts, storage: Storage) -> str:
+def body_image_store(*, upload, storage: Storage) -> str:
     """Store an image uploaded inside the rich-text editor; return its storage name.
 
-    The body links to this file directly, so it is re-encoded: turned upright, no wider than
-    the article column needs, all metadata (EXIF GPS above all) dropped. GIFs are kept as
-    uploaded so animations survive; they carry no EXIF.
+    The body links to this file directly, so what is stored is the clean copy (see
+    `image_clean`), no wider than the article column needs (animations keep their size),
+    under a random name.
     """
-    stem = posixpath.splitext(posixpath.basename(upload.name))[0]
-    stem = get_valid_filename(stem)[:80] or "image"
-    folder = timezone.localdate().strftime(BODY_IMAGES_DIR)
-    if facts.format == "GIF":
-        upload.seek(0)
-        return storage.save(posixpath.join(folder, f"{stem}.gif"), upload)
+    clean = image_clean(upload, max_width=BODY_IMAGE_MAX_WIDTH, quality=BODY_IMAGE_QUALITY)
+    name = random_name(BODY_IMAGES_DIR, clean.extension)
+    return storage.save(name, ContentFile(clean.content))
 
-    upload.seek(0)
-    with Image.open(upload, formats=list(ALLOWED_FORMATS)) as image:
-        upright = _upright_rgb(image)
-    if upright.width > BODY_IMAGE_MAX_WIDTH:
-        height = max(1, round(upright.height * BODY_IMAGE_MAX_WIDTH / upright.width))
-        upright = upright.resize((BODY_IMAGE_MAX_WIDTH, height), Image.Resampling.LANCZOS)
-        upright.info = {}
-    if facts.format == "PNG":
-        content, extension = _encode(upright, "PNG", {"optimize": True}), "png"
-    elif facts.format == "WEBP":
-        content, extension = _encode(upright, "WEBP", {"quality": 85, "method": 4}), "webp"
-    else:
-        content, extension = _encode(upright, "JPEG", {**JPEG_OPTIONS, "quality": 85}), "jpg"
-    return storage.save(posixpath.join(folder, f"{stem}.{extension}"), ContentFile(content))
+
+def body_images(storage: Storage, folder: str = BODY_IMAGES_DIR):
+    """The name of every stored image inside articles, old dated folders included."""
+    try:
+        folders, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for filename in sorted(files):
+        if not filename.startswith("."):  # a write in progress (see `_write`)
+            yield posixpath.join(folder, filename)
+    for subfolder in sorted(folders):
+        yield from body_images(storage, posixpath.join(folder, subfolder))

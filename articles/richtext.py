@@ -161,10 +161,10 @@ class BodyImageUploadView(View):
         if upload is None:
             return self._answer(request, message=NO_FILE)
         try:
-            facts = images.validate_image_upload(upload)
+            images.validate_image_upload(upload)
         except ValidationError as error:
             return self._answer(request, message=error.messages[0])
-        name = images.body_image_store(upload=upload, facts=facts, storage=default_storage)
+        name = images.body_image_store(upload=upload, storage=default_storage)
         return self._answer(request, url=default_storage.url(name), name=name)
 
     @staticmethod

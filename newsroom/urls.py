@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles import richtext
+from articles import images, richtext
 
 admin.site.site_header = "غرفة الأخبار"
 admin.site.site_title = "غرفة الأخبار"
@@ -19,6 +21,13 @@ urlpatterns = [
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not when this module is imported, so a test (or a live
     # server in the browser tests) that moves uploads to a temporary folder is served from it.
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except Http404:
+        # A rendition the commit never got to (a process killed in between) is made now;
+        # anything else that is missing stays a 404.
+        if not images.rendition_heal(storage=default_storage, name=path):
+            raise
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 

@@ -307,7 +307,7 @@ class Article(models.Model):
     body = models.TextField("المتن")
     lead_image = images.NewsImageField(
         "الصورة الرئيسية",
-        upload_to="articles/%Y/%m/",
+        upload_to=images.RandomName(images.LEAD.folder),
         blank=True,
         width_field="lead_image_width",
         height_field="lead_image_height",

@@ -19,7 +19,7 @@ class Editor(models.Model):
     bio = models.TextField("نبذة", blank=True)
     photo = images.NewsImageField(
         "الصورة",
-        upload_to="editors/%Y/",
+        upload_to=images.RandomName(images.PORTRAIT.folder),
         blank=True,
         help_text="JPEG أو PNG أو WebP أو GIF. تُقص مربعة للعرض.",
     )

@@ -41,11 +41,12 @@ def gif(name="anim.gif", **kwargs) -> SimpleUploadedFile:
     return upload(name, image_bytes("GIF", mode="P", color=3, **kwargs), "image/gif")
 
 
-def camera_jpeg(name="phone.jpg", orientation=6) -> SimpleUploadedFile:
+def camera_jpeg(name="phone.jpg", orientation=6, size=(60, 40)) -> SimpleUploadedFile:
     """A phone photo stored sideways (60×40, top half red, bottom half blue) with an EXIF
     orientation saying "turn me 90° clockwise", GPS coordinates, XMP and a comment."""
-    image = Image.new("RGB", (60, 40), (0, 0, 255))
-    image.paste((255, 0, 0), (0, 0, 60, 20))
+    width, height = size
+    image = Image.new("RGB", size, (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, width, height // 2))
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "NewsroomPhone"
@@ -53,6 +54,166 @@ def camera_jpeg(name="phone.jpg", orientation=6) -> SimpleUploadedFile:
     gps.update({1: "N", 2: GPS_LATITUDE, 3: "E", 4: (31.0, 14.0, 0.0)})
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=95, exif=exif, xmp=XMP_WITH_GPS, comment=b"Cairo")
+    return upload(name, buffer.getvalue())
+
+
+TRAILING_BYTES = b"--trailing: lat=30.0333 lon=31.2333 camera serial 0042--"
+IPTC_CAPTION = b"Source: a protester's phone, Tahrir Square"
+GIF_COMMENT = b"shot by a stringer in Giza"
+XMP_NAMESPACE = b"http://ns.adobe.com/xap/1.0/"
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _iptc_segment() -> bytes:
+    """APP13 as Photoshop writes IPTC: a caption dataset (2:120) inside an 8BIM resource."""
+    dataset = b"\x1c\x02\x78" + struct.pack(">H", len(IPTC_CAPTION)) + IPTC_CAPTION
+    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(dataset)) + dataset
+    return _jpeg_segment(0xED, b"Photoshop 3.0\x00" + resource)
+
+
+def leaky_jpeg(name="IMG_1234.jpg", orientation=6, size=(60, 40)) -> SimpleUploadedFile:
+    """`camera_jpeg` (EXIF orientation, camera make, GPS, XMP, comment) plus IPTC and bytes
+    after the image's end: everything a phone or an agency's pipeline may leave in a photo."""
+    content = camera_jpeg(name, orientation, size).read()
+    content = content[:2] + _iptc_segment() + content[2:] + TRAILING_BYTES
+    return upload(name, content)
+
+
+def _xmp_gif_extension(packet: bytes) -> bytes:
+    """XMP in a GIF: an application extension whose data is the raw packet followed by the
+    258-byte "magic trailer" that lets a decoder skip it as sub-blocks (XMP spec, part 3)."""
+    magic = bytes([1, *range(255, -1, -1), 0])
+    return b"\x21\xff\x0bXMP DataXMP" + packet + magic
+
+
+def leaky_gif(name="animation.gif") -> SimpleUploadedFile:
+    """An animated GIF (3 frames, 100/200/300 ms, looping forever, transparent background)
+    carrying an XMP packet with GPS, a comment and bytes after its trailer."""
+    buffer = io.BytesIO()
+    frames = animation_frames()
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        disposal=2,
+        comment=GIF_COMMENT,
+    )
+    content = buffer.getvalue()
+    # After the header, screen descriptor and global colour table, before the first frame.
+    flags = content[10]
+    table = 3 << ((flags & 7) + 1) if flags & 0x80 else 0
+    at = 13 + table
+    content = content[:at] + _xmp_gif_extension(XMP_WITH_GPS) + content[at:] + TRAILING_BYTES
+    return upload(name, content, "image/gif")
+
+
+def animation_frames() -> list[Image.Image]:
+    """A red square crossing a transparent strip, a green corner fixed: 3 frames of 30×20."""
+    frames = []
+    for step in range(3):
+        frame = Image.new("RGBA", (30, 20), (0, 0, 0, 0))
+        frame.paste((255, 0, 0, 255), (step * 8, 5, step * 8 + 8, 13))
+        frame.paste((0, 200, 0, 255), (0, 0, 3, 3))
+        frames.append(frame)
+    return frames
+
+
+def leaky_png(name="chart.png") -> SimpleUploadedFile:
+    """A PNG with text chunks, EXIF with GPS, an ICC profile and trailing bytes."""
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "stringer")
+    text.add_itxt("XML:com.adobe.xmp", XMP_WITH_GPS.decode())
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(
+        buffer, "PNG", pnginfo=text, exif=_gps_exif(), icc_profile=srgb_profile()
+    )
+    return upload(name, buffer.getvalue() + TRAILING_BYTES, "image/png")
+
+
+def leaky_webp(name="photo.webp") -> SimpleUploadedFile:
+    """A WebP with EXIF (GPS), XMP, an ICC profile and trailing bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 10)).save(
+        buffer, "WEBP", exif=_gps_exif(), xmp=XMP_WITH_GPS, icc_profile=srgb_profile()
+    )
+    return upload(name, buffer.getvalue() + TRAILING_BYTES, "image/webp")
+
+
+def _gps_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "NewsroomPhone"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update({1: "N", 2: GPS_LATITUDE})
+    return exif
+
+
+def srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _icc_xyz(x: float, y: float, z: float) -> bytes:
+    return b"XYZ " + b"\x00" * 4 + _s15(x) + _s15(y) + _s15(z)
+
+
+def icc_swapping_red_and_blue() -> bytes:
+    """An ICC v2 RGB display profile whose red and blue primaries are sRGB's blue and red:
+    a pixel stored as pure red is pure blue once the profile is applied. Only a CMS that
+    really converts gets that right; one that drops the profile keeps it red."""
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+    gamma = b"curv" + b"\x00" * 4 + struct.pack(">IH", 1, round(2.2 * 256)) + b"\x00\x00"
+    name = b"swapped primaries\x00"
+    description = (
+        b"desc" + b"\x00" * 4 + struct.pack(">I", len(name)) + name + b"\x00" * 8 + b"\x00" * 70
+    )
+    tags = [
+        (b"desc", description),
+        (b"wtpt", _icc_xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", _icc_xyz(*blue)),
+        (b"gXYZ", _icc_xyz(*green)),
+        (b"bXYZ", _icc_xyz(*red)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        body += b"\x00" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (
+        struct.pack(">I", offset + len(data))
+        + b"\x00" * 4
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrRGB XYZ "
+        + b"\x00" * 12
+        + b"acsp"
+        + b"\x00" * 28
+        + _icc_xyz(0.9642, 1.0, 0.8249)[8:]
+    )
+    header += b"\x00" * (128 - len(header))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def red_jpeg_in_swapped_profile(name="agency.jpg") -> SimpleUploadedFile:
+    """Pure red pixels tagged with `icc_swapping_red_and_blue`: they mean pure blue."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (255, 0, 0)).save(
+        buffer, "JPEG", quality=95, icc_profile=icc_swapping_red_and_blue()
+    )
     return upload(name, buffer.getvalue())
 
 

@@ -70,11 +70,8 @@ def paper(section, masthead, reporter, desk_editor):
     workflow.article_publish(article=lead, by=desk_editor)
 
     body_photo = jpeg_upload("inline.jpg", size=(900, 600), color=(20, 90, 140))
-    name = images.body_image_store(
-        upload=body_photo,
-        facts=images.validate_image_upload(body_photo),
-        storage=default_storage,
-    )
+    images.validate_image_upload(body_photo)
+    name = images.body_image_store(upload=body_photo, storage=default_storage)
     second = ArticleFactory(
         section=section, draft=True, headline="موازنة العام الجديد أمام البرلمان"
     )

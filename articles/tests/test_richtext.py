@@ -62,7 +62,7 @@ def test_wide_upload_is_narrowed_to_the_column(staff_client, media_in_tmp):
     assert (image.format, image.size) == ("PNG", (1600, 400))
 
 
-def test_animated_gif_is_kept_as_uploaded(staff_client, media_in_tmp):
+def test_animated_gif_keeps_its_frames(staff_client, media_in_tmp):
     frames = [Image.new("RGB", (20, 20), color) for color in ("red", "green", "blue")]
     buffer = io.BytesIO()
     frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
