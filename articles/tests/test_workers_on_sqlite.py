@@ -130,14 +130,17 @@ def log_length(log: Path) -> int:
 
 
 def ask_every_worker(base: str, log: Path, path: str) -> list[tuple[int, str]]:
-    """`ROUNDS` fresh requests for `path`, a few at a time so that both workers are busy,
-    checked to have reached both."""
+    """Fresh requests for `path`, `ROUNDS` at a time and a few at once so that both workers are
+    busy, until both have answered some (every answer is returned, for the caller to check)."""
     since = log_length(log)
-    with ThreadPoolExecutor(max_workers=4) as readers:
-        answers = list(readers.map(lambda _: get(base + path), range(ROUNDS)))
-    time.sleep(0.2)  # gunicorn writes the access line after the answer
-    assert len(workers_seen(log, path, since)) == 2, "the requests did not reach both workers"
-    return answers
+    answers = []
+    for _ in range(5):
+        with ThreadPoolExecutor(max_workers=4) as readers:
+            answers += readers.map(lambda _: get(base + path), range(ROUNDS))
+        time.sleep(0.2)  # gunicorn writes the access line after the answer
+        if len(workers_seen(log, path, since)) == 2:
+            return answers
+    raise AssertionError("the requests did not reach both workers")
 
 
 def headline_on(page: str) -> str | None:
