@@ -16,6 +16,7 @@ from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
 from . import history, preview, richtext, workflow
+from .converters import parse_id
 from .forms import ArticleAdminForm, ArticleAuthorForm, ArticleAuthorFormSet, display_name
 from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
 from .tagging import TagAutocompleteWidget
@@ -588,11 +589,11 @@ class ArticleAdmin(VersionAdmin):
 
     def compare_view(self, request, object_id):
         article = self._article_for_history(request, object_id)
-        ids = [request.GET.get("old", ""), request.GET.get("new", "")]
-        if not all(value.isdigit() for value in ids):
+        ids = [parse_id(request.GET.get("old", "")), parse_id(request.GET.get("new", ""))]
+        if None in ids:
             raise Http404("اختر نسختين للمقارنة.")
         versions = history.article_versions(article)
-        old, new = (get_object_or_404(versions, pk=int(value)) for value in ids)
+        old, new = (get_object_or_404(versions, pk=pk) for pk in ids)
         if (old.revision.date_created, old.pk) > (new.revision.date_created, new.pk):
             old, new = new, old
         context = self._context(

@@ -1,16 +1,20 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import caching, feeds, views
+from .converters import RowIdConverter
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
+# Every id in a public address goes through it: a number too large for the database is a 404.
+register_converter(RowIdConverter, "id")
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
-    path("article/<int:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
-    path("n/<int:pk>/", views.ShortLinkView.as_view(), name="short_link"),
+    path("article/<id:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
+    path("n/<id:pk>/", views.ShortLinkView.as_view(), name="short_link"),
     path("editor/<str:slug>/", views.EditorView.as_view(), name="editor"),
     path("feed/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
     path("feed/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
@@ -35,6 +39,6 @@ urlpatterns = [
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("preview/<int:pk>/", views.PreviewView.as_view(), name="preview"),
+    path("preview/<id:pk>/", views.PreviewView.as_view(), name="preview"),
     path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
 ]
