@@ -361,7 +361,8 @@ NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "1
 NEWSROOM_READS_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_READS_FLUSH_SECONDS", "30"))
 # The breaking-news strip on the home page shows breaking stories younger than this.
 NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))
-# A signed preview link for a draft works this long for someone without an account.
+# A share link for an unpublished story works this long for someone without an account, unless
+# it is ended first (articles/preview.py).
 NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS = int(
     os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS", "48")
 )
