@@ -138,6 +138,10 @@ class ArticleAdmin(VersionAdmin):
     inlines = [ArticleAuthorInline]
     change_list_template = None  # Django's own: no "recover deleted" link (see recover_view)
     history_latest_first = True
+    # No «save as new» button: the desk never copies a story (a copy would repeat its headline,
+    # bylines and address slug). Django still takes a hand-made `_saveasnew` POST as an addition,
+    # which goes through the workflow like any new story.
+    save_as = False
     list_display = [
         "lead_thumbnail",
         "headline",
