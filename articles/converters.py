@@ -1,8 +1,10 @@
-"""Path converters for the public addresses.
+"""Path converters for the public addresses: a value the database cannot take is no address.
 
 `<id:pk>` matches a row id the database can hold: digits, at most the largest BigAutoField
-(2**63 - 1, the same on SQLite and PostgreSQL). A longer number is simply no match, so it
-answers 404 like any unknown address, not 500 from the database refusing the value.
+(2**63 - 1, the same on SQLite and PostgreSQL). `<uslug:slug>` matches what a slug can be
+(Unicode letters, digits, `_` and `-`, as `arabic_slugify` and the admin's slug fields allow),
+so a NUL byte, which PostgreSQL refuses in any text, or a control character never reaches a
+query. Anything else simply does not match, and answers 404 like any unknown address, not 500.
 """
 
 MAX_ID = 2**63 - 1
@@ -27,3 +29,15 @@ class RowIdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class UnicodeSlugConverter:
+    """Django's `slug` converter is ASCII only; our slugs are Arabic."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

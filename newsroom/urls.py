@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -19,7 +20,11 @@ urlpatterns = [
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not when this module is imported, so a test (or a live
     # server in the browser tests) that moves uploads to a temporary folder is served from it.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError) as error:
+        # A name the file system refuses (too long, a NUL byte) names no file: 404, not 500.
+        raise Http404 from error
 
 
 if settings.SERVE_MEDIA:
