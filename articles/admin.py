@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
 from . import history, preview, richtext, workflow
+from .converters import parse_id
 from .forms import ArticleAdminForm, ArticleAuthorForm, ArticleAuthorFormSet, display_name
 from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
 from .tagging import TagAutocompleteWidget
@@ -136,6 +138,10 @@ class ArticleAdmin(VersionAdmin):
     inlines = [ArticleAuthorInline]
     change_list_template = None  # Django's own: no "recover deleted" link (see recover_view)
     history_latest_first = True
+    # No «save as new» button: the desk never copies a story (a copy would repeat its headline,
+    # bylines and address slug). Django still takes a hand-made `_saveasnew` POST as an addition,
+    # which goes through the workflow like any new story.
+    save_as = False
     list_display = [
         "lead_thumbnail",
         "headline",
@@ -588,11 +594,11 @@ class ArticleAdmin(VersionAdmin):
 
     def compare_view(self, request, object_id):
         article = self._article_for_history(request, object_id)
-        ids = [request.GET.get("old", ""), request.GET.get("new", "")]
-        if not all(value.isdigit() for value in ids):
+        ids = [parse_id(request.GET.get("old", "")), parse_id(request.GET.get("new", ""))]
+        if None in ids:
             raise Http404("اختر نسختين للمقارنة.")
         versions = history.article_versions(article)
-        old, new = (get_object_or_404(versions, pk=int(value)) for value in ids)
+        old, new = (get_object_or_404(versions, pk=pk) for pk in ids)
         if (old.revision.date_created, old.pk) > (new.revision.date_created, new.pk):
             old, new = new, old
         context = self._context(
@@ -609,16 +615,36 @@ class ArticleAdmin(VersionAdmin):
         raise Http404("استعادة الأخبار المحذوفة غير متاحة.")
 
     def share_preview_view(self, request, object_id):
+        """The story's share links: make one (shown once), see who made each, revoke any."""
         article = self._article_for_history(request, object_id)
-        if not request.user.has_perm("articles.share_preview"):
+        if not request.user.has_perm(preview.PERMISSION):
             raise PermissionDenied
-        link, expires_at = preview.preview_link(article=article)
+        links = article.share_links.select_related("created_by", "revoked_by")
+        new_link = None
+        if request.method == "POST":
+            if "revoke" in request.POST:
+                pk = parse_id(request.POST["revoke"])
+                if pk is None:
+                    raise Http404("لا يوجد رابط بهذا الرقم.")
+                link = get_object_or_404(links, pk=pk)
+                preview.share_link_revoke(link=link, by=request.user)
+                self.message_user(request, "أُنهي رابط المعاينة: لم يعد يفتح الخبر.")
+                return HttpResponseRedirect(request.path)
+            try:
+                _, path = preview.share_link_create(article=article, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            new_link = request.build_absolute_uri(path)
         context = self._context(
             request,
             article,
-            "رابط معاينة للمشاركة",
-            link=request.build_absolute_uri(link),
-            expires_at=expires_at,
+            "روابط المعاينة للمشاركة",
+            new_link=new_link,
+            links=list(links),
+            now=timezone.now(),
+            can_share=article.effective_status in preview.SHAREABLE_STATUSES,
+            max_age_hours=settings.NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS,
         )
         return TemplateResponse(request, "admin/articles/article/share_preview.html", context)
 

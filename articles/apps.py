@@ -10,6 +10,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "التحرير"
 
     def ready(self):
+        from newsroom import proxies  # noqa: F401  (registers the deploy check newsroom.W001)
+
         from . import (
             images,
             invalidation,  # noqa: F401  (connects the cache purge receivers)

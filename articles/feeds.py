@@ -1,7 +1,9 @@
 """RSS 2.0 and Atom feeds for the whole paper, each section and each editor.
 
 Declarative `Feed` classes over `Article.objects.published()`: drafts and scheduled stories
-never reach a feed reader. Each item carries the dek (or the start of the body) as its summary,
+never reach a feed reader. Readers render summaries (and an RSS channel's description) as HTML
+and titles, names and categories as text, so plain text is escaped where it enters HTML and
+nowhere else. Each item carries the dek (or the start of the body) as its summary,
 the byline, the publication and update times, section and tags as categories, and the lead
 image as an enclosure with its size and type.
 """
@@ -15,7 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from . import images
@@ -37,10 +39,12 @@ class FeedScope:
 
 
 def article_summary(article: Article) -> str:
+    """The item's summary as HTML, which is how readers render it: the dek, or the start of the
+    body as text, escaped, so text typed as `<img …>` stays text."""
     if article.dek:
-        return article.dek
+        return escape(article.dek)
     text = html.unescape(strip_tags(article.body))
-    return Truncator(" ".join(text.split())).words(SUMMARY_WORDS)
+    return escape(Truncator(" ".join(text.split())).words(SUMMARY_WORDS))
 
 
 class LatestArticlesRss(CachedFeedMixin, Feed):
@@ -59,10 +63,13 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
     def link(self, scope):
         return reverse("articles:home")
 
-    def description(self, scope):
+    def subtitle(self, scope):
+        """Plain text: Atom's subtitle, whose type is text."""
         return f"آخر ما نشرته {scope.site_name}"
 
-    subtitle = description
+    def description(self, scope):
+        # RSS readers render a channel's description as HTML.
+        return escape(self.subtitle(scope))
 
     def articles(self, scope):
         return Article.objects.published()
@@ -128,10 +135,8 @@ class SectionArticlesRss(LatestArticlesRss):
     def link(self, scope):
         return scope.section.get_absolute_url()
 
-    def description(self, scope):
+    def subtitle(self, scope):
         return scope.section.description or f"آخر أخبار {scope.section.name}"
-
-    subtitle = description
 
     def articles(self, scope):
         return Article.objects.published().filter(section=scope.section)
@@ -156,10 +161,8 @@ class EditorArticlesRss(LatestArticlesRss):
     def link(self, scope):
         return scope.editor.get_absolute_url()
 
-    def description(self, scope):
+    def subtitle(self, scope):
         return f"ما كتبه {scope.editor.name} في {scope.site_name}"
-
-    subtitle = description
 
     def articles(self, scope):
         return Article.objects.published().filter(authors=scope.editor)

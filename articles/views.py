@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.sitemaps.views import x_robots_tag
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +15,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from . import cards, most_read, preview, previews, search
 from .caching import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
-from .models import Article, Editor, Masthead, Section, Tag
+from .models import Article, Editor, Masthead, Section, SharePreviewLink, Tag
 from .related import related_articles
 from .sitemaps import news_articles
 
@@ -326,14 +325,13 @@ class PreviewView(PreviewMixin, LoginRequiredMixin, PermissionRequiredMixin, Det
 
 
 class SharedPreviewView(PreviewMixin, DetailView):
-    """Someone without an account sees one article through a signed link until it expires."""
+    """Someone without an account sees one article through a share link while it works."""
 
     def get(self, request, *args, **kwargs):
         try:
-            pk = preview.article_pk_from_token(self.kwargs["token"])
-        except preview.PreviewLinkExpired:
+            self.object = preview.article_for_token(self.kwargs["token"])
+        except preview.PreviewLinkEnded:
             return TemplateResponse(request, "articles/preview_expired.html", status=410)
-        except signing.BadSignature as error:
+        except (SharePreviewLink.DoesNotExist, Article.DoesNotExist) as error:
             raise Http404 from error
-        self.object = get_object_or_404(self.get_queryset(), pk=pk)
         return self.render_to_response(self.get_context_data(object=self.object, shared=True))

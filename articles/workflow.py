@@ -9,9 +9,11 @@
 Each service is keyword-only, checks the user's permission on the server (PermissionDenied with an
 Arabic message), refuses an impossible move (ValidationError), runs `full_clean()` in a transaction,
 keeps a version (django-reversion) with the user and a comment, and records each state move as an
-`ArticleTransition`. The admin, its list actions and any command call these, never `save()` with a
-new status. Every write goes through `_save()`, the one place for what must follow any change of a
-story; cached pages are purged by `articles/invalidation.py` on the save it makes.
+`ArticleTransition`; publishing, withdrawing and sending back to draft also end the story's share
+links (`articles/preview.py`). The admin, its list actions and any command call these, never
+`save()` with a new status. Every write goes through `_save()`, the one place for what must
+follow any change of a story; cached pages are purged by `articles/invalidation.py` on the save
+it makes.
 
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
@@ -26,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
+from . import preview
 from .models import Article, ArticleAuthor, ArticleTransition, Editor, Section
 
 Status = Article.Status
@@ -41,6 +44,9 @@ class Move:
     target: str
     permission: str
     refusal: str  # why someone without the permission is refused
+    # The story stops being a preview (it goes out, is taken down or goes back to be reworked):
+    # every share link made before stops working.
+    ends_share_links: bool = False
 
 
 SUBMIT = Move(
@@ -60,6 +66,7 @@ SEND_BACK = Move(
     Status.DRAFT,
     "articles.send_back_article",
     "إعادة الخبر إلى كاتبه من عمل محرري الديسك.",
+    ends_share_links=True,
 )
 PUBLISH = Move(
     "publish",
@@ -69,6 +76,7 @@ PUBLISH = Move(
     Status.PUBLISHED,
     "articles.publish_article",
     "ليس لك أن تنشر الأخبار؛ النشر من عمل محرري الديسك ورئيس التحرير.",
+    ends_share_links=True,
 )
 SCHEDULE = Move(
     "schedule",
@@ -87,6 +95,7 @@ WITHDRAW = Move(
     Status.WITHDRAWN,
     "articles.withdraw_article",
     "ليس لك أن تسحب خبرًا منشورًا؛ السحب من عمل محرري الديسك ورئيس التحرير.",
+    ends_share_links=True,
 )
 RETURN_TO_DRAFT = Move(
     "return_to_draft",
@@ -96,6 +105,7 @@ RETURN_TO_DRAFT = Move(
     Status.DRAFT,
     "articles.send_back_article",
     "إعادة الخبر إلى المسودة من عمل محرري الديسك.",
+    ends_share_links=True,
 )
 MOVES = (SUBMIT, SEND_BACK, PUBLISH, SCHEDULE, WITHDRAW, RETURN_TO_DRAFT)
 
@@ -246,6 +256,8 @@ def _move(
         by=by if by.is_authenticated else None,
         comment=comment,
     )
+    if move.ends_share_links:
+        preview.share_links_end(article=stored, by=by, reason=move.done)
     return _sync(article, stored)
 
 

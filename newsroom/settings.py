@@ -255,7 +255,12 @@ AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address behind proxies (newsroom/proxies.py): AXES_PROXY_COUNT proxies in front
+# of the app, each appending to X-Forwarded-For. Unset: not said (`check --deploy` warns when
+# the app is configured as proxied, newsroom.W001); 0: clients reach the app directly.
+_proxy_count = os.environ.get("AXES_PROXY_COUNT", "").strip()
+NEWSROOM_PROXY_COUNT = int(_proxy_count) if _proxy_count else None
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_ip_address"
 
 # Rich text: CKEditor 4 through django-ckeditor. Its configuration for Arabic news copy
 # (toolbar, plugins, content filter, upload address) lives in articles/richtext.py, the only
@@ -411,7 +416,8 @@ NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "1
 NEWSROOM_READS_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_READS_FLUSH_SECONDS", "30"))
 # The breaking-news strip on the home page shows breaking stories younger than this.
 NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))
-# A signed preview link for a draft works this long for someone without an account.
+# A share link for an unpublished story works this long for someone without an account, unless
+# it is ended first (articles/preview.py).
 NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS = int(
     os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS", "48")
 )

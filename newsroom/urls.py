@@ -26,9 +26,19 @@ def serve_media(request, path):
     except Http404:
         # A rendition the commit never got to (a process killed in between) is made now;
         # anything else that is missing stays a 404.
-        if not images.rendition_heal(storage=default_storage, name=path):
+        if not _heal(path):
             raise
+    except (OSError, ValueError) as error:
+        # A name the file system refuses (too long, a NUL byte) names no file: 404, not 500.
+        raise Http404 from error
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def _heal(path: str) -> bool:
+    try:
+        return images.rendition_heal(storage=default_storage, name=path)
+    except (OSError, ValueError):
+        return False
 
 
 if settings.SERVE_MEDIA:

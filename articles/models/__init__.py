@@ -6,6 +6,7 @@ from .masthead import Masthead
 from .readcounts import DailyReadCount
 from .search import SearchDocument
 from .sections import Section
+from .share_links import SharePreviewLink
 from .tags import Tag, TaggedArticle
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Masthead",
     "SearchDocument",
     "Section",
+    "SharePreviewLink",
     "Tag",
     "TaggedArticle",
 ]

@@ -7,7 +7,7 @@ from reversion.models import Version
 
 from articles.models import Article, Editor, Masthead, Tag
 
-from .admin_forms import save_article
+from .admin_forms import article_form_data, change_url, open_change_form, save_article
 from .factories import ArticleFactory, EditorFactory, jpeg_upload
 
 
@@ -169,3 +169,41 @@ def test_boxes_without_a_visible_label_of_their_own_are_named_for_screen_readers
         assert tag, f"no {box} in the form"
         assert f'aria-label="{name}"' in tag.group(0), tag.group(0)
     assert "articles/admin/autocomplete_names.js" in html
+
+
+@pytest.mark.django_db
+def test_save_as_new_with_a_form_error_shows_the_form_again_with_the_error_and_the_typed_text(
+    client_of, desk_editor, published_article
+):
+    """The article admin offers no «save as new» button (save_as is off: the desk never copies
+    a story), but Django still takes a hand-made `_saveasnew` as an addition."""
+    assert not admin.site._registry[Article].save_as
+    client = client_of(desk_editor)
+    token = open_change_form(client, published_article)
+    data = article_form_data(
+        published_article, opened_at=token, headline="", dek="ملخص كتبته للتو", _saveasnew="1"
+    )
+    response = client.post(change_url(published_article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "هذا الحقل مطلوب" in html
+    assert "ملخص كتبته للتو" in html
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_save_as_new_goes_through_the_workflow_like_any_new_story(
+    client_of, reporter, published_article
+):
+    client = client_of(reporter)
+    data = article_form_data(published_article, headline="نسخة المراسلة", _saveasnew="1")
+    response = client.post(change_url(published_article), data)
+    assert response.status_code == 200  # a reporter may not publish: the status is refused
+    assert "status" in response.context["adminform"].form.errors
+    assert Article.objects.count() == 1
+    data["status"] = Article.Status.DRAFT
+    response = client.post(change_url(published_article), data)
+    assert response.status_code == 302
+    copy = Article.objects.get(headline="نسخة المراسلة")
+    assert (copy.status, copy.created_by) == (Article.Status.DRAFT, reporter)
+    assert copy.pk != published_article.pk

@@ -14,11 +14,16 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "news.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://news.example.com",
+    "AXES_PROXY_COUNT": "1",  # one load balancer in front, as in the README
 }
 
 
 def manage(*args, **env):
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"PRODUCTION", "SECRET_KEY"}}
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PRODUCTION", "SECRET_KEY", "AXES_PROXY_COUNT"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
@@ -34,6 +39,14 @@ def test_deploy_check_is_clean_with_production_values():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_a_production_run_that_does_not_say_how_many_proxies():
+    env = {**PRODUCTION_ENV, "AXES_PROXY_COUNT": ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "newsroom.W001" in result.stderr + result.stdout
+    assert "ckeditor.W001" not in result.stderr + result.stdout  # still silenced
 
 
 PUBLIC_KEY = "django-insecure-embedded-newsroom-key-change-me"  # once in this source

@@ -30,37 +30,56 @@ def demo_photo(color: list[int], size=(1200, 675)) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
+def masthead_is_untouched(masthead: Masthead | None) -> bool:
+    """No masthead yet, or the one the first page view made with the model's defaults: nobody
+    has edited it, so the demo may name the paper."""
+    if masthead is None:
+        return True
+    return all(
+        getattr(masthead, field.attname) == field.get_default()
+        for field in Masthead._meta.concrete_fields
+        if not field.primary_key
+    )
+
+
 class Command(BaseCommand):
-    help = "Load demo sections, editors and articles (the seed page among them). Safe to re-run."
+    help = (
+        "Load demo sections, editors and articles (the seed page among them) into an empty "
+        "paper. A paper that has any section, editor or article is left as it is."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        demo = json.loads((DEMO_DIR / "demo.json").read_text(encoding="utf-8"))
-        Masthead.objects.update_or_create(pk=Masthead.SINGLETON_PK, defaults=demo["masthead"])
-
-        sections = {}
-        for position, data in enumerate(demo["sections"], start=1):
-            sections[data["slug"]], _ = Section.objects.update_or_create(
-                slug=data["slug"], defaults={**data, "nav_position": position}
-            )
-
-        editors = {}
-        for data in demo["editors"]:
-            if data.get("is_editor_in_chief"):
-                # Step the current chief down first: the database allows only one.
-                Editor.objects.filter(is_editor_in_chief=True).exclude(slug=data["slug"]).update(
-                    is_editor_in_chief=False
+        existing = {
+            "sections": Section.objects.count(),
+            "editors": Editor.objects.count(),
+            "articles": Article.objects.count(),
+        }
+        if any(existing.values()):
+            # `make run` and `make serve` run this on every start: the desk's own content (or
+            # what is left of the demo after its edits and deletions) is never touched.
+            if options["verbosity"]:
+                self.stdout.write(
+                    "The paper already has content ("
+                    + ", ".join(f"{count} {name}" for name, count in existing.items())
+                    + "): demo content not loaded."
                 )
-            editors[data["slug"]], _ = Editor.objects.update_or_create(
-                slug=data["slug"], defaults=data
-            )
+            return
+
+        demo = json.loads((DEMO_DIR / "demo.json").read_text(encoding="utf-8"))
+        if masthead_is_untouched(Masthead.objects.filter(pk=Masthead.SINGLETON_PK).first()):
+            Masthead.objects.update_or_create(pk=Masthead.SINGLETON_PK, defaults=demo["masthead"])
+
+        sections = {
+            data["slug"]: Section.objects.create(**data, nav_position=position)
+            for position, data in enumerate(demo["sections"], start=1)
+        }
+        editors = {data["slug"]: Editor.objects.create(**data) for data in demo["editors"]}
 
         created = 0
         now = timezone.now()
         for data in demo["articles"]:
             parsed = parse_article_text(decode_article_file((DEMO_DIR / data["file"]).read_bytes()))
-            if Article.objects.filter(headline=parsed.headline).exists():
-                continue
             article = article_create_from_import(
                 parsed=parsed,
                 section=sections[data["section"]],
@@ -86,7 +105,7 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo content ready: {len(sections)} sections, {len(editors)} editors, "
-                    f"{created} new articles."
+                    f"Demo content loaded: {len(sections)} sections, {len(editors)} editors, "
+                    f"{created} articles."
                 )
             )
