@@ -146,7 +146,9 @@ def push_reads() -> None:
     if _push_tally() < settings.NEWSROOM_READS_FLUSH_EVERY:
         return
     seconds = settings.NEWSROOM_READS_FLUSH_SECONDS
-    if seconds > 0 and not cache.add(FLUSHED_RECENTLY_KEY, True, seconds):
+    # A read first: `add` takes the shared cache's write lock even when the key is there.
+    recently = seconds > 0 and cache.get(FLUSHED_RECENTLY_KEY) is not None
+    if recently or (seconds > 0 and not cache.add(FLUSHED_RECENTLY_KEY, True, seconds)):
         return  # the views wait in the counters for the next flush
     try:
         flush_read_counts()

@@ -17,11 +17,14 @@ import sqlite3
 from diskcache import Cache
 from diskcache.core import DBNAME
 from diskcache.djangocache import DjangoCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 
 class DiskCache(DjangoCache):
     """diskcache's Django backend on one SQLite file (no shards: one file to watch), whose reads
-    wait for a writer instead of reporting a miss."""
+    wait for a writer instead of reporting a miss, and which writes many keys in one
+    transaction (`set_many`, `incr_many`, `add_many`): each write transaction takes the file's
+    one write lock, which every worker's read counts would otherwise queue for key by key."""
 
     def __init__(self, directory, params):
         super().__init__(directory, params)
@@ -34,6 +37,37 @@ class DiskCache(DjangoCache):
 
     def get(self, key, default=None, version=None, read=False, expire_time=False, tag=False):
         return super().get(key, default, version, read, expire_time, tag, retry=True)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._cache.transact(retry=True):
+            return super().set_many(data, timeout, version)
+
+    def incr_many(self, deltas: dict[str, int], timeout=DEFAULT_TIMEOUT, version=None) -> dict:
+        """Add each delta to its counter (a missing one starts at 0, with `timeout`); the new
+        values."""
+        seconds = self.get_backend_timeout(timeout)
+        values = {}
+        with self._cache.transact(retry=True):
+            for key, delta in deltas.items():
+                stored_key = self.make_and_validate_key(key, version=version)
+                self._cache.add(stored_key, 0, expire=seconds, retry=True)
+                values[key] = self._cache.incr(stored_key, delta, default=0, retry=True)
+        return values
+
+    def add_many(self, data: dict, timeout=DEFAULT_TIMEOUT, version=None) -> list[str]:
+        """`add` for each of these keys, in one transaction; the keys that were added."""
+        seconds = self.get_backend_timeout(timeout)
+        with self._cache.transact(retry=True):
+            return [
+                key
+                for key, value in data.items()
+                if self._cache.add(
+                    self.make_and_validate_key(key, version=version),
+                    value,
+                    expire=seconds,
+                    retry=True,
+                )
+            ]
 
     def get_many(self, keys, version=None):
         found = {}

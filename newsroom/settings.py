@@ -408,8 +408,9 @@ TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 # Most read: each process tallies views and adds them to the cache's counters every N views or
-# S seconds after the oldest; the counters are written to the database every N pushed views.
-NEWSROOM_READS_PUSH_EVERY = int(os.environ.get("NEWSROOM_READS_PUSH_EVERY", "50"))
+# S seconds after the oldest (each push takes the shared cache's write lock: rarely, under
+# load); the counters are written to the database every N pushed views.
+NEWSROOM_READS_PUSH_EVERY = int(os.environ.get("NEWSROOM_READS_PUSH_EVERY", "500"))
 NEWSROOM_READS_PUSH_SECONDS = float(os.environ.get("NEWSROOM_READS_PUSH_SECONDS", "10"))
 NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))
 # ...and at most once in this many seconds: the lists follow the counts once a minute at most.
