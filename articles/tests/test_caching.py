@@ -19,9 +19,9 @@ from .conftest import REDIS_TEST_URL
 from .factories import ArticleFactory, SectionFactory
 
 
-@pytest.fixture(params=["locmem", "redis"])
+@pytest.fixture(params=["diskcache", "redis"])
 def shared_cache(request, settings):
-    """Every caching test runs on the in-process default and on the local Redis."""
+    """Every caching test runs on the embedded default (diskcache) and on the local Redis."""
     if request.param == "redis":
         request.getfixturevalue("redis_cache")
     for alias in settings.CACHES:
@@ -246,3 +246,23 @@ def test_a_page_built_before_the_change_commits_is_not_served_after_it(
 def test_the_redis_cache_reuses_one_client_for_every_call():
     backend = RedisCache(REDIS_TEST_URL, {})
     assert backend._cache.get_client() is backend._cache.get_client(write=True)
+
+
+@pytest.mark.django_db
+def test_a_page_kept_for_one_host_never_answers_for_another(
+    client, published_article, shared_cache, settings
+):
+    settings.ALLOWED_HOSTS = ["news.example.com", "akhbar.example.com"]
+    url = published_article.get_absolute_url()
+    first = client.get(url, HTTP_HOST="news.example.com").content.decode()
+    assert 'href="http://news.example.com/article/' in first
+    second, queries = page_on_host(client, url, "akhbar.example.com")
+    assert 'href="http://akhbar.example.com/article/' in second
+    assert "news.example.com" not in second
+    assert queries > 0  # built for its own host, not taken from the first's
+
+
+def page_on_host(client, url, host):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HOST=host)
+    return response.content.decode(), len(queries)
