@@ -10,14 +10,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "التحرير"
 
     def ready(self):
+        from articles import images, search
+        from articles.models import Article
+        from articles.pagecache import invalidation  # noqa: F401  (connects the cache purge receivers)
         from newsroom import proxies  # noqa: F401  (registers the deploy check newsroom.W001)
-
-        from . import (
-            images,
-            invalidation,  # noqa: F401  (connects the cache purge receivers)
-            search,
-        )
-        from .models import Article
 
         images.configure_pillow()
 

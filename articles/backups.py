@@ -30,7 +30,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 
-from . import caching
+from articles.pagecache import pages as caching
 
 PREFIX = "newsroom-"
 STAMP_FORMAT = "%Y-%m-%d-%H%M%S"

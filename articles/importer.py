@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from .models import Article, ArticleAuthor, Editor, Section
+from articles.models import Article, ArticleAuthor, Editor, Section
 
 MAX_CAPTION_LINE = 150
 MAX_FILE_BYTES = 2 * 1024 * 1024

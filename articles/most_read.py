@@ -36,8 +36,8 @@ from django.db.models import F, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import caching
-from .models import Article, DailyReadCount, Section
+from articles.models import Article, DailyReadCount, Section
+from articles.pagecache import pages as caching
 
 logger = logging.getLogger(__name__)
 

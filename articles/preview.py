@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, SharePreviewLink
+from articles.models import Article, SharePreviewLink
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -45,9 +45,9 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from . import caching
-from .arabic import normalize_arabic
-from .models import Article
+from articles.arabic import normalize_arabic
+from articles.models import Article
+from articles.pagecache import pages as caching
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 8
@@ -182,12 +182,12 @@ class PostgresSearchBackend:
             cursor.executemany(self.INSERT, [self._row(article) for article in articles])
 
     def remove(self, article_id: int) -> None:
-        from .models import SearchDocument
+        from articles.models import SearchDocument
 
         SearchDocument.objects.filter(article_id=article_id).delete()
 
     def clear(self) -> None:
-        from .models import SearchDocument
+        from articles.models import SearchDocument
 
         SearchDocument.objects.all().delete()
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from taggit.forms import TagWidget
 
-from .arabic import INVISIBLE_CONTROLS, TATWEEL
+from articles.arabic import INVISIBLE_CONTROLS, TATWEEL
 
 # Editors separate tags with the Arabic comma «،» as often as with «,»; a space never
 # separates, because most Arabic tags are several words («الشرق الأوسط»).

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from . import preview
-from .models import Article, ArticleAuthor, ArticleTransition, Editor, Section
+from articles import preview
+from articles.models import Article, ArticleAuthor, ArticleTransition, Editor, Section
 
 Status = Article.Status
 User = AbstractBaseUser | AnonymousUser

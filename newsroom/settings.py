@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "newsroom.content_security.SitePolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' repeat visits come straight from the shared page cache (articles/caching.py).
-    "articles.middleware.PublicPageCacheMiddleware",
+    "articles.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,8 +135,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.masthead",
+                "articles.web.context_processors.masthead",
             ],
+            # Template tags live beside what uses them: the public site's in web/, the desk's in
+            # admin/ (an app's templatetags/ package is the only place Django looks by itself).
+            "libraries": {
+                "newsroom": "articles.web.templatetags.newsroom",
+                "newsroom_admin": "articles.admin.templatetags.newsroom_admin",
+            },
         },
     },
 ]

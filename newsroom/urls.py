@@ -5,7 +5,8 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles import images, richtext
+from articles import images
+from articles.admin import richtext
 
 admin.site.site_header = "غرفة الأخبار"
 admin.site.site_title = "غرفة الأخبار"
@@ -14,7 +15,7 @@ admin.site.index_title = "إدارة المحتوى"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
-    path("", include("articles.urls")),
+    path("", include("articles.web.urls")),
 ]
 
 

@@ -1,13 +1,13 @@
 """The newsroom's domain: sections, staff, articles and the masthead."""
 
-from .articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
-from .editors import Editor
-from .masthead import Masthead
-from .readcounts import DailyReadCount
-from .search import SearchDocument
-from .sections import Section
-from .share_links import SharePreviewLink
-from .tags import Tag, TaggedArticle
+from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
+from articles.models.editors import Editor
+from articles.models.masthead import Masthead
+from articles.models.readcounts import DailyReadCount
+from articles.models.search import SearchDocument
+from articles.models.sections import Section
+from articles.models.share_links import SharePreviewLink
+from articles.models.tags import Tag, TaggedArticle
 
 __all__ = [
     "Article",

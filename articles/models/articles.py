@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
-from articles import caching, images
+from articles import images
 from articles.addresses import address
 from articles.arabic import arabic_slugify
+from articles.models.editors import Editor
+from articles.models.sections import Section
+from articles.pagecache import pages as caching
+from articles.reading import compiled
+from articles.reading.nested import nested, unnest
 from articles.sanitize import clean_body, has_reader_content
-
-from . import compiled
-from .editors import Editor
-from .nested import nested, unnest
-from .sections import Section
 
 
 def ids_of_any(*arms: models.QuerySet | tuple[models.QuerySet, str]) -> RawSQL:
@@ -86,7 +86,7 @@ def bylines_of_row(byline_rows: str | None) -> list[Editor]:
 def nested_tags() -> models.Subquery:
     """For an annotation `tag_rows` of stories: their tags, read in the same query (`nested`),
     which `Article.story_tags` decodes."""
-    from .tags import TaggedArticle  # tags.py builds on this module
+    from articles.models.tags import TaggedArticle  # tags.py builds on this module
 
     return nested(TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug")
 
@@ -532,7 +532,7 @@ class Article(models.Model):
     def story_tags(self) -> list:
         """The story's tags by name: from its row when it was read with them (`with_tags`,
         `for_reader`), else in one query."""
-        from .tags import Tag  # tags.py builds on this module
+        from articles.models.tags import Tag  # tags.py builds on this module
 
         if "tag_rows" in self.__dict__:
             tags = [Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(self.tag_rows)]

@@ -1,6 +1,6 @@
 from django.db import models
 
-from articles import caching
+from articles.pagecache import pages as caching
 
 
 class Masthead(models.Model):

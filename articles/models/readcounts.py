@@ -1,6 +1,6 @@
 from django.db import models
 
-from .articles import Article
+from articles.models.articles import Article
 
 
 class DailyReadCount(models.Model):

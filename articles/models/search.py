@@ -2,7 +2,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from .articles import Article
+from articles.models.articles import Article
 
 
 class SearchDocument(models.Model):

@@ -1,8 +1,8 @@
 from django.db import models
 
-from articles import caching
 from articles.addresses import address
 from articles.arabic import arabic_slugify
+from articles.pagecache import pages as caching
 
 
 class SectionQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .articles import Article
+from articles.models.articles import Article
 
 
 class SharePreviewLinkQuerySet(models.QuerySet):

@@ -3,8 +3,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.addresses import address
 from articles.arabic import arabic_slugify
-
-from .articles import Article
+from articles.models.articles import Article
 
 
 class Tag(TagBase):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import caches
 
-from articles import cards
+from articles.web import cards
 
 
 def empty_every_cache() -> None:

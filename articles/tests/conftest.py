@@ -6,9 +6,8 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 
 from articles import roles
-
-from .caches import empty_every_cache
-from .factories import (
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import (
     ArticleFactory,
     EditorFactory,
     MastheadFactory,

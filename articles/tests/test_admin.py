@@ -6,9 +6,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Editor, Masthead, Tag
-
-from .admin_forms import article_form_data, change_url, open_change_form, save_article
-from .factories import ArticleFactory, EditorFactory, jpeg_upload
+from articles.tests.admin_forms import article_form_data, change_url, open_change_form, save_article
+from articles.tests.factories import ArticleFactory, EditorFactory, jpeg_upload
 
 
 def admin_url(model, action, *args):

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Editor, Masthead, Section
-
-from .admin_forms import (
+from articles.tests.admin_forms import (
     article_form_data,
     change_url,
     changelist_url,
@@ -17,7 +16,7 @@ from .admin_forms import (
     run_action,
     save_article,
 )
-from .factories import ArticleFactory
+from articles.tests.factories import ArticleFactory
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db

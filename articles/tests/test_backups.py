@@ -27,8 +27,7 @@ from reversion.models import Version
 
 from articles import backups, images, search, workflow
 from articles.models import Article
-
-from .factories import ArticleFactory, jpeg_upload
+from articles.tests.factories import ArticleFactory, jpeg_upload
 
 PROJECT = Path(__file__).resolve().parents[2]
 SEARCHED_WORD = "العتبة"

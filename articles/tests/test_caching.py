@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 
 from articles.models import Article, Masthead
+from articles.tests.conftest import REDIS_TEST_URL
+from articles.tests.factories import ArticleFactory, SectionFactory
 from newsroom.redis_cache import RedisCache
-
-from .conftest import REDIS_TEST_URL
-from .factories import ArticleFactory, SectionFactory
 
 
 @pytest.fixture(params=["diskcache", "redis"])

@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import uri_to_iri
 from lxml import html as lxml_html
 
-from articles import caching, cards
-from articles.cards import byline_html, card_html
 from articles.dates import to_arabic_indic
 from articles.models import Article, ArticleAuthor
 from articles.models.articles import read_bylines
-
-from .factories import ArticleFactory, EditorFactory, jpeg_upload
+from articles.pagecache import pages as caching
+from articles.tests.factories import ArticleFactory, EditorFactory, jpeg_upload
+from articles.web import cards
+from articles.web.cards import byline_html, card_html
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def cards_built(monkeypatch):
         built.append(article.pk)
         return card_html(article, **kwargs)
 
-    monkeypatch.setattr("articles.cards.card_html", counting_card_html)
+    monkeypatch.setattr("articles.web.cards.card_html", counting_card_html)
     return built
 
 

@@ -21,11 +21,10 @@ from PIL import ExifTags, Image, ImageSequence
 
 from articles import images
 from articles.models import Article, Editor
-
-from . import crafted_images as crafted
-from .factories import ArticleFactory, EditorFactory
-from .test_image_uploads import article_form
-from .test_richtext import upload as ckeditor_upload
+from articles.tests import crafted_images as crafted
+from articles.tests.factories import ArticleFactory, EditorFactory
+from articles.tests.test_image_uploads import article_form
+from articles.tests.test_richtext import upload as ckeditor_upload
 
 pytestmark = pytest.mark.django_db
 

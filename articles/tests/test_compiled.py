@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.models.compiled import objects, rows
-
-from .factories import ArticleFactory, SectionFactory
+from articles.reading.compiled import objects, rows
+from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

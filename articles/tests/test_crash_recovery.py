@@ -17,7 +17,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from .test_clean_images import assert_clean, image_urls
+from articles.tests.test_clean_images import assert_clean, image_urls
 
 pytestmark = pytest.mark.multiprocess
 

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import dashboard, workflow
-
-from .caches import empty_every_cache
-from .factories import ArticleFactory, SectionFactory
+from articles import workflow
+from articles.admin import dashboard
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

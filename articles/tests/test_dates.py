@@ -6,8 +6,7 @@ from django.template import Context, Template
 
 from articles.dates import hijri_date, newsroom_date
 from articles.models import Masthead
-
-from .factories import ArticleFactory
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

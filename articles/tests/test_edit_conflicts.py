@@ -6,8 +6,13 @@ from django.utils.formats import date_format
 
 from articles import workflow
 from articles.models import Article
-
-from .admin_forms import article_form_data, change_url, errors_of, open_change_form, save_article
+from articles.tests.admin_forms import (
+    article_form_data,
+    change_url,
+    errors_of,
+    open_change_form,
+    save_article,
+)
 
 pytestmark = pytest.mark.django_db
 

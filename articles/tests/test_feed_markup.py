@@ -11,7 +11,7 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

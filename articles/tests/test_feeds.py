@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import images
-
-from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

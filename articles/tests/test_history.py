@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import history, workflow
+from articles import workflow
+from articles.admin import history
 from articles.importer import ParsedArticle, article_create_from_import
 from articles.models import Article
-
-from .admin_forms import change_url, save_article
-from .factories import EditorFactory
+from articles.tests.admin_forms import change_url, save_article
+from articles.tests.factories import EditorFactory
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 
 from articles import workflow
-
-from .factories import ArticleFactory
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

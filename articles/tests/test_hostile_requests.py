@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 from articles import preview
 from articles.converters import MAX_ID, RowIdConverter
 from articles.models import Tag
-
-from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

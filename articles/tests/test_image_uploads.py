@@ -10,9 +10,8 @@ from PIL import Image, ImageFile
 
 from articles import images
 from articles.models import Article, Editor
-
-from . import crafted_images as crafted
-from .factories import EditorFactory
+from articles.tests import crafted_images as crafted
+from articles.tests.factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Editor, Masthead, Section
-
-from .factories import SectionFactory
+from articles.tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Masthead
-
-from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from django.utils.encoding import uri_to_iri
 from articles import most_read
 from articles.models import Article, DailyReadCount
 from articles.most_read import flush_read_counts, most_read_articles
-
-from .caches import empty_every_cache
-from .factories import ArticleFactory, SectionFactory
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from articles import preview, workflow
 from articles.models import Article, SharePreviewLink
-
-from .factories import ArticleFactory
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

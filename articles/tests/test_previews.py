@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

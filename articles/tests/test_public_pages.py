@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri, uri_to_iri
 from lxml import html as lxml_html
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
 

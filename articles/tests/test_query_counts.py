@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import DailyReadCount
-
-from .caches import empty_every_cache
-from .factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 # Each public page's query budget when built from scratch (served from the page cache, it
 # costs none). The budgets hold whatever the amount of content: the tests grow the paper.

@@ -13,10 +13,9 @@ from PIL import ExifTags, Image
 
 from articles import images
 from articles.models import Article
-
-from . import crafted_images as crafted
-from .caches import empty_every_cache
-from .factories import ArticleFactory, EditorFactory
+from articles.tests import crafted_images as crafted
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import ArticleFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from PIL import ExifTags, Image
 
-from articles import richtext, sanitize
-
-from . import crafted_images as crafted
-from .test_image_uploads import REFUSALS
+from articles import sanitize
+from articles.admin import richtext
+from articles.tests import crafted_images as crafted
+from articles.tests.test_image_uploads import REFUSALS
 
 pytestmark = pytest.mark.django_db
 

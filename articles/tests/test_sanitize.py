@@ -17,8 +17,7 @@ from django.urls import reverse
 from articles.importer import decode_article_file, parse_article_text
 from articles.models import Article
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_body
-
-from .factories import ArticleFactory, EditorFactory
+from articles.tests.factories import ArticleFactory, EditorFactory
 
 DATA = Path(__file__).parent / "data"
 PAYLOADS = (DATA / "xss-payload-list.txt").read_text(encoding="utf-8").splitlines()

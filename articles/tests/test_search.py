@@ -12,9 +12,8 @@ from django.utils.html import strip_tags
 
 from articles import search
 from articles.arabic import normalize_arabic
-
-from .caches import empty_every_cache
-from .factories import ArticleFactory
+from articles.tests.caches import empty_every_cache
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from articles import caching
-from articles.shared_copies import copies
-
-from .factories import ArticleFactory
+from articles.pagecache import pages as caching
+from articles.pagecache.copies import copies
+from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils.encoding import uri_to_iri
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 
 def footer_of(response) -> str:

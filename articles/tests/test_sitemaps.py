@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 
 from articles.models import Article, Tag
-from articles.related import related_articles
+from articles.reading.related import related_articles
 from articles.tagging import parse_tags
-
-from .admin_forms import split_datetime
-from .factories import ArticleFactory, EditorFactory, SectionFactory
+from articles.tests.admin_forms import split_datetime
+from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.core import signing
 
-from .test_two_app_servers import PROJECT, Desk, first_time, free_port, get
+from articles.tests.test_two_app_servers import PROJECT, Desk, first_time, free_port, get
 
 pytestmark = pytest.mark.multiprocess
 

@@ -9,8 +9,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ArticleTransition
-
-from .factories import ArticleFactory
+from articles.tests.factories import ArticleFactory
 
 Status = Article.Status
 pytestmark = pytest.mark.django_db

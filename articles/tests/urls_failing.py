@@ -5,4 +5,4 @@ def broken_view(request):
     raise RuntimeError("simulated failure")
 
 
-urlpatterns = [path("boom/", broken_view), path("", include("articles.urls"))]
+urlpatterns = [path("boom/", broken_view), path("", include("articles.web.urls"))]

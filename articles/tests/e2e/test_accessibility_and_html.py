@@ -6,9 +6,9 @@ import pytest
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
-from . import accessibility, html_checker
-from .conftest import VIEWPORTS
-from .test_reader_layout import PAGES, public_urls
+from articles.tests.e2e import accessibility, html_checker
+from articles.tests.e2e.conftest import VIEWPORTS
+from articles.tests.e2e.test_reader_layout import PAGES, public_urls
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -9,10 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
+from articles.tests.e2e import admin_ui
+from articles.tests.e2e.conftest import VIEWPORTS
 from articles.tests.factories import ArticleFactory
-
-from . import admin_ui
-from .conftest import VIEWPORTS
 
 
 def test_second_save_of_the_same_story_is_refused_naming_who_saved_and_keeps_the_typed_text(

@@ -7,9 +7,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
-
-from . import admin_ui
-from .conftest import VIEWPORTS
+from articles.tests.e2e import admin_ui
+from articles.tests.e2e.conftest import VIEWPORTS
 
 CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
 HEADLINE = "افتتاح أكبر محطة لتحلية مياه البحر في العين السخنة"

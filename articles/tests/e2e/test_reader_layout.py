@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from django.utils.encoding import iri_to_uri
 
-from .conftest import VIEWPORTS
+from articles.tests.e2e.conftest import VIEWPORTS
 
 CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد الباز"
 PAGES = ["home", "section", "article", "editor", "search"]

@@ -1,9 +1,10 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import caching, feeds, views
-from .converters import RowIdConverter, UnicodeSlugConverter
-from .sitemaps import SITEMAPS
+from articles.converters import RowIdConverter, UnicodeSlugConverter
+from articles.pagecache import pages as caching
+from articles.web import feeds, views
+from articles.web.sitemaps import SITEMAPS
 
 app_name = "articles"
 

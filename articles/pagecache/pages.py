@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from .shared_copies import copies, store
+from articles.pagecache.copies import copies, store
 
 SITE = "site"  # the header and footer every page shows: masthead, sections, staff
 HOME = "home"
@@ -93,7 +93,7 @@ def release_due_scheduled_stories(next_at=None) -> bool:
     `next_at` is the cached time of the next scheduled story when the caller already read it.
     True when it released some (and so bumped their pages).
     """
-    from .models import Article
+    from articles.models import Article
 
     if next_at is None:
         next_at = copies.get_many([NEXT_SCHEDULED_KEY]).get(NEXT_SCHEDULED_KEY)
@@ -249,7 +249,7 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
 
 def count_read(request, article_id: int | None) -> None:
     if article_id is not None:
-        from . import most_read
+        from articles import most_read
 
         most_read.record_read(article_id=article_id, request=request)
 

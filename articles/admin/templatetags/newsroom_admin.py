@@ -1,6 +1,6 @@
 from django import template
 
-from articles.dashboard import desk_queues, publishing_chart, publishing_counts
+from articles.admin.dashboard import desk_queues, publishing_chart, publishing_counts
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Article, ArticleTransition
+from articles.models import Article, ArticleTransition
 
 Status = Article.Status
 QUEUE_LENGTH = 15

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from .models import Article, Masthead, Tag
+from articles.models import Article, Masthead, Tag
 
 LOGO_PATH = "articles/logo.png"
 LOGO_SIZE = (600, 60)  # Google's publisher-logo box

@@ -20,9 +20,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
-from . import images
-from .caching import CachedFeedMixin
-from .models import Article, Editor, Masthead, Section
+from articles import images
+from articles.models import Article, Editor, Masthead, Section
+from articles.pagecache.pages import CachedFeedMixin
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 60

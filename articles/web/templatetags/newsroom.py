@@ -8,8 +8,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import addresses, caching, cards
+from articles import addresses
 from articles.dates import newsroom_date, to_arabic_indic
+from articles.pagecache import pages as caching
+from articles.web import cards
 
 register = template.Library()
 

@@ -16,11 +16,17 @@ from reversion import is_active as revision_is_active
 from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
-from . import history, preview, richtext, workflow
-from .converters import parse_id
-from .forms import ArticleAdminForm, ArticleAuthorForm, ArticleAuthorFormSet, display_name
-from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
-from .tagging import TagAutocompleteWidget
+from articles import preview, workflow
+from articles.admin import history, richtext
+from articles.admin.forms import (
+    ArticleAdminForm,
+    ArticleAuthorForm,
+    ArticleAuthorFormSet,
+    display_name,
+)
+from articles.converters import parse_id
+from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
+from articles.tagging import TagAutocompleteWidget
 
 Status = Article.Status
 

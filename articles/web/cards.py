@@ -28,12 +28,12 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from . import caching
-from .addresses import in_page
-from .dates import newsroom_date
-from .images import Picture
-from .models import Article
-from .models.articles import read_bylines
+from articles.addresses import in_page
+from articles.dates import newsroom_date
+from articles.images import Picture
+from articles.models import Article
+from articles.models.articles import read_bylines
+from articles.pagecache import pages as caching
 
 # The width a card's image takes on the page, for the browser to pick a rendition.
 CARD_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 50vw, 100vw"

@@ -13,11 +13,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from . import cards, most_read, preview, previews, search
-from .caching import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
-from .models import Article, Editor, Masthead, Section, SharePreviewLink, Tag
-from .related import related_articles
-from .sitemaps import news_articles
+from articles import most_read, preview, search
+from articles.models import Article, Editor, Masthead, Section, SharePreviewLink, Tag
+from articles.pagecache.pages import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
+from articles.reading.related import related_articles
+from articles.web import cards, previews
+from articles.web.sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
 HOME_STORIES_PER_SECTION = 4

@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject, lazy
 
-from .models import Editor, Masthead, Section
+from articles.models import Editor, Masthead, Section
 
 # The footer credits the senior staff; a newsroom of hundreds still shows one short list.
 FOOTER_STAFF_LIMIT = 12

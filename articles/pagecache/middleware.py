@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from . import caching
+from articles.pagecache import pages as caching
 
 
 class PublicPageCacheMiddleware:

@@ -9,8 +9,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import caching
-from .models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
+from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
+from articles.pagecache import pages as caching
 
 
 @receiver(pre_save, sender=Article)

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-from .models import Article, ArticleAuthor, Editor, Section
+from articles.models import Article, ArticleAuthor, Editor, Section
 
 COMPARED_TEXT_FIELDS = ("headline", "kicker", "dek")
 # Fields whose change is worth naming even though their text is not diffed.

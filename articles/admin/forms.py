@@ -8,8 +8,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import workflow
-from .models import Article, ArticleAuthor
+from articles import workflow
+from articles.models import Article, ArticleAuthor
 
 Status = Article.Status
 

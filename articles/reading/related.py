@@ -6,9 +6,9 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Article, TaggedArticle
-from .models.articles import ids_of_any, nested_bylines
-from .models.compiled import objects
+from articles.models import Article, TaggedArticle
+from articles.models.articles import ids_of_any, nested_bylines
+from articles.reading.compiled import objects
 
 RELATED_COUNT = 4
 # How many of each tag's latest stories compete for a place among the related ones.
