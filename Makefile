@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test e2e browser-check lint format migrations-check ci clean bench load-test lighthouse
+.PHONY: install run serve test test-processes e2e browser-check lint format migrations-check ci clean bench load-test lighthouse
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -51,6 +52,11 @@ migrations-check: install
 
 test: lint migrations-check
 	$(BIN)/pytest
+
+# The tests that start processes: gunicorn workers on SQLite, killed processes, deploys over one
+# cache, two app servers over PostgreSQL and Redis. `.ci/run` runs them after `make test`.
+test-processes: install
+	$(BIN)/pytest -m "multiprocess or multiserver"
 
 # The browser suite: Playwright drives Debian's Chromium (never a downloaded browser) against a
 # live server; axe-core and the Nu HTML Checker come from npm (package.json), the checker runs on

@@ -25,7 +25,6 @@ from shutil import copyfileobj
 from dbbackup import settings as dbbackup_settings
 from dbbackup.db.sqlite import SqliteBackupConnector
 from django.conf import settings
-from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
@@ -133,11 +132,8 @@ def media_file_count() -> int:
 
 
 def forget_cached_pages() -> None:
-    """After a restore nothing cached before it may be served: every cache is emptied, and the
-    generation every page depends on moves, so no process's own copy of a page matches either."""
-    for alias in settings.CACHES:
-        caches[alias].clear()
-    caching.bump([caching.SITE])
+    """After a restore nothing cached before it may be served."""
+    caching.forget_everything()
 
 
 class SqliteOnlineBackupConnector(SqliteBackupConnector):

@@ -30,13 +30,14 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q, Sum
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
 from articles.models import Article, DailyReadCount, Section
+from articles.pagecache import counters, deps
 from articles.pagecache import pages as caching
 
 logger = logging.getLogger(__name__)
@@ -122,13 +123,9 @@ class _Tally:
 _tally = _Tally()
 
 
-def _incr(key: str, delta: int = 1) -> int:
-    cache.add(key, 0, COUNTER_TIMEOUT)
-    try:
-        return cache.incr(key, delta)
-    except ValueError:  # expired between add and incr
-        cache.set(key, delta, COUNTER_TIMEOUT)
-        return delta
+@receiver(caching.page_read)
+def count_a_page_read(sender, *, article_id: int, request: HttpRequest, **kwargs) -> None:
+    record_read(article_id=article_id, request=request)
 
 
 def record_read(*, article_id: int, request: HttpRequest) -> bool:
@@ -147,8 +144,8 @@ def push_reads() -> None:
         return
     seconds = settings.NEWSROOM_READS_FLUSH_SECONDS
     # A read first: `add` takes the shared cache's write lock even when the key is there.
-    recently = seconds > 0 and cache.get(FLUSHED_RECENTLY_KEY) is not None
-    if recently or (seconds > 0 and not cache.add(FLUSHED_RECENTLY_KEY, True, seconds)):
+    recently = seconds > 0 and counters.get(FLUSHED_RECENTLY_KEY) is not None
+    if recently or (seconds > 0 and not counters.add(FLUSHED_RECENTLY_KEY, True, seconds)):
         return  # the views wait in the counters for the next flush
     try:
         flush_read_counts()
@@ -187,25 +184,16 @@ def _push_tally() -> int:
             for number, article_id in enumerate(article_ids, start=first)
         }
     if slots:
-        cache.set_many(slots, COUNTER_TIMEOUT)
+        counters.set_many(slots, COUNTER_TIMEOUT)
     return counted[PENDING_KEY]
 
 
 def _incr_many(deltas: dict[str, int]) -> dict[str, int]:
-    """Add to these counters: in one round trip on Redis (newsroom/redis_cache.py), one by one
-    with other caches."""
-    if not deltas:
-        return {}
-    if hasattr(cache, "incr_many"):
-        return cache.incr_many(deltas, COUNTER_TIMEOUT)
-    return {key: _incr(key, delta) for key, delta in deltas.items()}
+    return counters.incr_many(deltas, COUNTER_TIMEOUT)
 
 
 def _add_many(keys: Iterable[str]) -> list[str]:
-    """The keys among these not yet in the cache, now added (one round trip on Redis)."""
-    if hasattr(cache, "add_many"):
-        return cache.add_many(dict.fromkeys(keys, True), COUNTER_TIMEOUT)
-    return [key for key in keys if cache.add(key, True, COUNTER_TIMEOUT)]
+    return counters.add_many(keys, COUNTER_TIMEOUT)
 
 
 # A worker stopped by gunicorn (a restart, a deploy) exits normally: its tally is kept.
@@ -213,19 +201,19 @@ atexit.register(_push_tally)
 
 
 def _pending_counts(day: date) -> dict[int, int]:
-    slots = cache.get(_slots_key(day)) or 0
-    article_ids = cache.get_many([_slot_key(day, n) for n in range(1, slots + 1)]).values()
+    slots = counters.get(_slots_key(day)) or 0
+    article_ids = counters.get_many([_slot_key(day, n) for n in range(1, slots + 1)]).values()
     keys = {_count_key(day, article_id): article_id for article_id in article_ids}
-    return {keys[key]: count for key, count in cache.get_many(list(keys)).items() if count > 0}
+    return {keys[key]: count for key, count in counters.get_many(list(keys)).items() if count > 0}
 
 
 def flush_read_counts(*, days: int = 2) -> int:
     """Add the cached counters of the last `days` days to the database. Returns views written."""
     _push_tally()  # this process's latest views are written too
-    if not cache.add(LOCK_KEY, True, FLUSH_LOCK_TIMEOUT):
+    if not counters.add(LOCK_KEY, True, FLUSH_LOCK_TIMEOUT):
         return 0  # another flush is running; it will take these counts too
     try:
-        cache.set(PENDING_KEY, 0, COUNTER_TIMEOUT)
+        counters.set(PENDING_KEY, 0, COUNTER_TIMEOUT)
         today = timezone.localdate()
         written = 0
         for day in (today - timedelta(days=offset) for offset in range(days)):
@@ -237,11 +225,11 @@ def flush_read_counts(*, days: int = 2) -> int:
                 )
         # Most-read lists on cached pages follow the counts, at most once a minute so a busy
         # day does not rebuild the home page on every flush.
-        if written and cache.add(MOST_READ_REFRESH_KEY, True, MOST_READ_REFRESH_SECONDS):
-            caching.bump([caching.MOST_READ])
+        if written and counters.add(MOST_READ_REFRESH_KEY, True, MOST_READ_REFRESH_SECONDS):
+            caching.bump([deps.MOST_READ])
         return written
     finally:
-        cache.delete(LOCK_KEY)
+        counters.delete(LOCK_KEY)
 
 
 @transaction.atomic
@@ -268,10 +256,10 @@ def todays_most_read(*, section: Section | None = None) -> list[Article]:
     most once a minute) or a story on the list changes: the pages that show the list are built
     without its query, which reads every story read today."""
     day = timezone.localdate()
-    shown_on = f"section:{section.slug}" if section else caching.HOME
+    shown_on = deps.Dep.section(section.slug) if section else deps.HOME
     return caching.piece(
         f"newsroom:most-read:{day.isoformat()}:{section.pk if section else 'all'}",
-        [caching.MOST_READ, shown_on],
+        [deps.MOST_READ, shown_on],
         lambda: most_read_articles(day=day, section=section),
     )
 

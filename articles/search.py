@@ -47,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.arabic import normalize_arabic
 from articles.models import Article
+from articles.pagecache import deps
 from articles.pagecache import pages as caching
 
 MAX_QUERY_LENGTH = 200
@@ -289,7 +290,7 @@ def index_article(article: Article) -> None:
 
 def rebuild_index(articles: Iterable[Article]) -> None:
     """Empty the index and fill it again from `articles` (batches keep memory flat)."""
-    caching.bump([caching.SEARCH])
+    caching.bump([deps.SEARCH])
     backend().clear()
     batch: list[Article] = []
     for article in articles:
@@ -306,7 +307,7 @@ def remove_article(article_id: int) -> None:
 
 
 def clear_index() -> None:
-    caching.bump([caching.SEARCH])
+    caching.bump([deps.SEARCH])
     backend().clear()
 
 

@@ -333,6 +333,9 @@ LOGGING = {
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
 # Public pages: kept in the shared cache until something they show changes (articles/caching.py);
 # browsers revalidate every time (ETag/Last-Modified → 304); a CDN may keep a copy briefly.
+# The deployed release (a git commit, a tag): part of every cached page's key, so a deploy shows
+# new markup at once. Unset, the code's own hash is used (articles/pagecache/version.py).
+NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "3600"))
 # With Redis, how long a process may use its copy of a generation before reading it again, if no
 # announcement of a change reached it: a bound for a subscription broken without the process

@@ -17,7 +17,6 @@ from articles.addresses import address
 from articles.arabic import arabic_slugify
 from articles.models.editors import Editor
 from articles.models.sections import Section
-from articles.pagecache import pages as caching
 from articles.reading import compiled
 from articles.reading.nested import nested, unnest
 from articles.sanitize import clean_body, has_reader_content
@@ -486,17 +485,6 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.is_public_state(status=self.status, published_at=self.published_at)
-
-    def cache_dependencies(self, also_section_ids=()) -> set[str]:
-        """The cached pages that show this article (see articles/caching.py). Write path only."""
-        return caching.article_dependencies(
-            article_id=self.pk,
-            section_slugs=Section.objects.filter(
-                pk__in={self.section_id, *also_section_ids} - {None}
-            ).values_list("slug", flat=True),
-            editor_slugs=self.bylines.values_list("editor__slug", flat=True),
-            tag_slugs=self.tags.values_list("slug", flat=True),
-        )
 
     @property
     def effective_status(self) -> str:

@@ -1,7 +1,5 @@
 from django.db import models
 
-from articles.pagecache import pages as caching
-
 
 class Masthead(models.Model):
     """The paper's name, tagline and the editor-in-chief's credit line, kept as one row."""
@@ -42,14 +40,6 @@ class Masthead(models.Model):
     def load(cls) -> "Masthead":
         masthead, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return masthead
-
-    @classmethod
-    def for_request(cls, request) -> "Masthead":
-        """The masthead, read once per request however many views and templates ask, from the
-        shared cache while nothing changed it (saving it bumps SITE)."""
-        if not hasattr(request, "_newsroom_masthead"):
-            request._newsroom_masthead = caching.site_piece("newsroom:masthead", cls.load)
-        return request._newsroom_masthead
 
     def credit_line(self, editor_in_chief) -> str:
         """«رئيس مجلسي الإدارة والتحرير: محمد الباز», or nothing when no chief is named."""

@@ -2,21 +2,11 @@ from django.db import models
 
 from articles.addresses import address
 from articles.arabic import arabic_slugify
-from articles.pagecache import pages as caching
 
 
 class SectionQuerySet(models.QuerySet):
     def in_navigation(self):
         return self.filter(show_in_nav=True)
-
-    def in_navigation_for(self, request) -> list:
-        """The navigation's sections, read once per request however many views and templates
-        ask, and kept with the frame (a change to any section bumps SITE)."""
-        if not hasattr(request, "_newsroom_nav_sections"):
-            request._newsroom_nav_sections = caching.site_piece(
-                "newsroom:nav-sections", lambda: list(self.in_navigation())
-            )
-        return request._newsroom_nav_sections
 
 
 class Section(models.Model):

@@ -2,7 +2,7 @@
 
 These are signal receivers on purpose: the admin, the workflow services, the importer, the shell
 and bulk scripts that call save() all change what readers see, and none of them may forget to
-purge. The pages themselves are described in `caching.py`.
+purge. The pages themselves are described in `pages.py`, their dependencies in `deps.py`.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -11,6 +11,19 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
 from articles.pagecache import pages as caching
+from articles.pagecache.deps import SITE, Dep, of_article
+
+
+def dependencies_of(article: Article, *, also_section_ids=()) -> set[Dep]:
+    """The cached pages that show this article, as the database has it now."""
+    return of_article(
+        article_id=article.pk,
+        section_slugs=Section.objects.filter(
+            pk__in={article.section_id, *also_section_ids} - {None}
+        ).values_list("slug", flat=True),
+        editor_slugs=article.bylines.values_list("editor__slug", flat=True),
+        tag_slugs=article.tags.values_list("slug", flat=True),
+    )
 
 
 @receiver(pre_save, sender=Article)
@@ -36,14 +49,14 @@ def purge_pages_showing_the_article(sender, instance, raw=False, **kwargs):
         caching.forget_schedule()
     if not any(Article.is_public_state(status=s, published_at=at) for s, at in states):
         return  # a draft, or a story still waiting for its minute: no reader page shows it
-    caching.bump(instance.cache_dependencies(also_section_ids=[before.get("section_id")]))
+    caching.bump(dependencies_of(instance, also_section_ids=[before.get("section_id")]))
 
 
 @receiver(pre_delete, sender=Article)
 def purge_pages_of_a_deleted_article(sender, instance, **kwargs):
     # Before the delete, while its bylines and tags can still be read.
     if instance.is_published:
-        caching.bump(instance.cache_dependencies())
+        caching.bump(dependencies_of(instance))
     if Article.is_awaiting_state(status=instance.status, published_at=instance.published_at):
         caching.forget_schedule()
 
@@ -60,7 +73,7 @@ def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None and article.is_published:
         editor = Editor.objects.filter(pk=instance.editor_id).values_list("slug", flat=True)
-        caching.bump(article.cache_dependencies() | {f"editor:{slug}" for slug in editor})
+        caching.bump(dependencies_of(article) | {Dep.editor(slug) for slug in editor})
 
 
 @receiver(post_save, sender=Tag)
@@ -68,7 +81,7 @@ def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
 def purge_pages_showing_a_renamed_tag(sender, instance, created=False, raw=False, **kwargs):
     """A new tag is on no page yet; a renamed or deleted one is on its page and its stories'."""
     if not (raw or created):
-        caching.bump([f"tag:{instance.slug}"])
+        caching.bump([Dep.tag(instance.slug)])
 
 
 @receiver(post_save, sender=TaggedArticle)
@@ -79,7 +92,7 @@ def purge_pages_when_a_tag_changes(sender, instance, raw=False, **kwargs):
     article = Article.objects.filter(pk=instance.content_object_id).first()
     if article is not None and article.is_published:
         tag = Tag.objects.filter(pk=instance.tag_id).values_list("slug", flat=True)
-        caching.bump(article.cache_dependencies() | {f"tag:{slug}" for slug in tag})
+        caching.bump(dependencies_of(article) | {Dep.tag(slug) for slug in tag})
 
 
 @receiver(post_save, sender=Editor)
@@ -90,4 +103,4 @@ def purge_pages_when_a_tag_changes(sender, instance, raw=False, **kwargs):
 def purge_every_page_when_the_frame_changes(sender, raw=False, **kwargs):
     """Names of sections and staff, and the masthead, appear in every page's header or bylines."""
     if not raw:
-        caching.bump([caching.SITE])
+        caching.bump([SITE])

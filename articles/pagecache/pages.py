@@ -1,10 +1,11 @@
 """Whole-page caching for readers that never serves stale news.
 
-A cached page remembers what it was built from: names such as "article:12", "section:3",
-"editor:7", "home" or "site". Each name has a generation in the shared cache: the time it last
-changed. A stored page is served only while none of its names has changed since the page was
-built; a change to an article bumps exactly the names it affects (`article_dependencies`), and
-from that moment every app server sharing the cache rebuilds those pages and only those.
+A cached page remembers what it was built from: its dependencies (`deps.Dep`: an article, a
+section, an editor, a tag, the home page's lists, the frame). Each has a generation in the shared
+cache: the time it last changed. A stored page is served only while none of its dependencies has
+changed since the page was built; a change to an article bumps exactly the ones it affects
+(`deps.of_article`), and from that moment every app server sharing the cache rebuilds those
+pages and only those. Every key of markup carries the code's version (`version.py`).
 
 Scheduled stories change the site with no event at their minute, so the time of the next one is
 kept in the cache too; the first request after it bumps the released stories' names.
@@ -21,18 +22,17 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from articles.pagecache import fragments
 from articles.pagecache.copies import copies, store
+from articles.pagecache.deps import HOME, SITE, Dep, checked
+from articles.pagecache.version import versioned
 
-SITE = "site"  # the header and footer every page shows: masthead, sections, staff
-HOME = "home"
-SITEMAPS = "sitemaps"
-MOST_READ = "most-read"
-SEARCH = "search"  # the search index itself: a rebuild changes what result pages list
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 LOCAL_PAGES = "local-pages"  # the alias in settings.CACHES of each process's page copies
 NOTHING_SCHEDULED = "none"
@@ -40,51 +40,44 @@ NOTHING_SCHEDULED = "none"
 T = TypeVar("T")
 
 
-def generation_key(name: str) -> str:
+def generation_key(dep: Dep) -> str:
+    return _generation_key(dep.name)
+
+
+def _generation_key(name: str) -> str:
     return f"newsroom:gen:{name}"
 
 
-def bump(names: Iterable[str]) -> None:
-    """Mark these names changed: every page built from any of them is rebuilt on next view.
+def bump(deps: Iterable[Dep]) -> None:
+    """Mark these changed: every page built from any of them is rebuilt on next view.
 
     Twice: now, and again when the transaction making the change commits. A reader whose page is
     built between the two sees the database before the commit; the second bump, later than the
     start of that build, makes the page stale the moment the change becomes visible.
     """
-    names = set(names)
+    names = {dep.name for dep in checked(deps)}
     _set_generations(names)
     transaction.on_commit(lambda: _set_generations(names))
 
 
 def _set_generations(names: set[str]) -> None:
     now = time.time()
-    generations = {generation_key(name): now for name in names}
+    generations = {_generation_key(name): now for name in names}
     store().set_many(generations, timeout=None)
     copies.changed(generations)
 
 
-def generation(name: str) -> float:
-    """When `name` last changed (0.0: not since the cache was emptied); with Redis, from this
-    process's exact copy (`shared_copies`)."""
-    return _generations([name])[name]
+def generation(dep: Dep) -> float:
+    """When `dep` last changed (0.0: not since the cache was emptied); with Redis, from this
+    process's exact copy (`copies`)."""
+    return _generations([dep.name])[dep.name]
 
 
 def _generations(names: Iterable[str]) -> dict[str, float]:
-    keys = {generation_key(name): name for name in names}
+    """The generations of these dependency names (`Dep.name`), as pages store them."""
+    keys = {_generation_key(name): name for name in names}
     found = copies.get_many(keys)
     return {keys[key]: found.get(key, 0.0) for key in keys}
-
-
-def article_dependencies(*, article_id, section_slugs=(), editor_slugs=(), tag_slugs=()) -> set:
-    """The pages a public article appears on: its own, the lists that carry it, feeds, sitemaps."""
-    return {
-        HOME,
-        SITEMAPS,
-        f"article:{article_id}",
-        *(f"section:{slug}" for slug in section_slugs if slug),
-        *(f"editor:{slug}" for slug in editor_slugs),
-        *(f"tag:{slug}" for slug in tag_slugs),
-    }
 
 
 def release_due_scheduled_stories(next_at=None) -> bool:
@@ -94,6 +87,7 @@ def release_due_scheduled_stories(next_at=None) -> bool:
     True when it released some (and so bumped their pages).
     """
     from articles.models import Article
+    from articles.pagecache.invalidation import dependencies_of
 
     if next_at is None:
         next_at = copies.get_many([NEXT_SCHEDULED_KEY]).get(NEXT_SCHEDULED_KEY)
@@ -107,7 +101,7 @@ def release_due_scheduled_stories(next_at=None) -> bool:
     _forget_next_scheduled()
     released_since = datetime.fromtimestamp(next_at, tz=UTC)
     for article in Article.objects.published().filter(published_at__gte=released_since):
-        bump(article.cache_dependencies())
+        bump(dependencies_of(article))
     return True
 
 
@@ -138,7 +132,7 @@ def _page_key(request) -> str:
         f"{request.scheme}://{request.get_host()}{request.path}"
         f"?{request.META.get('QUERY_STRING', '')}"
     )
-    return "newsroom:page:" + hashlib.sha256(address.encode()).hexdigest()
+    return versioned("newsroom:page:" + hashlib.sha256(address.encode()).hexdigest())
 
 
 def _local_pages():
@@ -167,7 +161,7 @@ def stored_page(request) -> tuple[HttpResponse, int | None] | None:
     local = _local_pages()
     if local is not None and (stored := local.get(key)) is not None:
         built_from, response, read_article_id, expires_at = stored
-        keys = {generation_key(name): name for name in built_from}
+        keys = {_generation_key(name): name for name in built_from}
         found = copies.get_many([*keys, NEXT_SCHEDULED_KEY])
         released = release_due_scheduled_stories(found.get(NEXT_SCHEDULED_KEY))
         current = {name: found.get(gen_key, 0.0) for gen_key, name in keys.items()}
@@ -221,8 +215,8 @@ def site_piece(key: str, load: Callable[[], T]) -> T:
     return piece(key, [SITE], load)
 
 
-def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
-    """A piece of pages built from `names`, from the shared cache while none of their
+def piece(key: str, deps: Iterable[Dep], load: Callable[[], T]) -> T:
+    """A piece of pages built from `deps`, from the shared cache while none of their
     generations moved since it was stored; else loaded and stored.
 
     One round trip: the piece and the generations. With Redis, none while this process holds a
@@ -232,7 +226,8 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
     under older generations than the ones its commit sets (see `bump`), and the next request
     loads it again.
     """
-    generation_keys = [generation_key(name) for name in sorted(set(names))]
+    key = versioned(key)
+    generation_keys = sorted(generation_key(dep) for dep in checked(deps))
     found = copies.get_many(generation_keys)
     generations = tuple(found.get(gen_key, 0.0) for gen_key in generation_keys)
     local = _local_pages()
@@ -247,17 +242,20 @@ def piece(key: str, names: Iterable[str], load: Callable[[], T]) -> T:
     return stored[1]
 
 
+# Sent for every page served to a reader that counts a read of an article, cached or not
+# (articles/most_read.py counts it): with `article_id` and `request`.
+page_read = Signal()
+
+
 def count_read(request, article_id: int | None) -> None:
     if article_id is not None:
-        from articles import most_read
-
-        most_read.record_read(article_id=article_id, request=request)
+        page_read.send(sender=None, article_id=article_id, request=request)
 
 
 def serve_cached(
     request,
     build: Callable[[], HttpResponse],
-    names: Iterable[str],
+    deps: Iterable[Dep],
     *,
     last_modified=None,
     timeout: Callable[[], int] | None = None,
@@ -265,7 +263,7 @@ def serve_cached(
 ) -> HttpResponse:
     """The response for a public page: from the shared cache while still valid, else built.
 
-    `names` are what the page is built from (SITE is always added); it may be a set that
+    `deps` are what the page is built from (SITE is always added); it may be a set that
     `build` fills in as it loads things (see CachedPageMixin.depends_on). `read_article_id`
     names the article a served page counts a read for (most read), cached or not.
     """
@@ -297,7 +295,7 @@ def serve_cached(
             response["Last-Modified"] = http_date(modified.timestamp())
         article_id = read_article_id() if read_article_id else None
         count_read(request, article_id)
-        built_from = _generations({SITE, *names})
+        built_from = _generations({dep.name for dep in checked({SITE, *deps})})
         # A change that landed while the page was being built: serve it, do not keep it.
         seconds = timeout() if timeout else settings.NEWSROOM_PAGE_CACHE_SECONDS
         # A page cache of 0 seconds keeps nothing (the local-memory cache would hold the expired
@@ -324,13 +322,13 @@ def for_shared_caches(response):
     return response
 
 
-def cached_page(*names: str):
-    """For function views (sitemaps): cache the page, built from these names."""
+def cached_page(*deps: Dep):
+    """For function views (sitemaps): cache the page, built from these dependencies."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            return serve_cached(request, lambda: view(request, *args, **kwargs), names)
+            return serve_cached(request, lambda: view(request, *args, **kwargs), deps)
 
         return wrapped
 
@@ -349,8 +347,8 @@ class CachedPageMixin:
 
     last_modified = None
 
-    def depends_on(self, *names: str) -> None:
-        self.cache_names.update(names)
+    def depends_on(self, *deps: Dep) -> None:
+        self.cache_deps.update(checked(deps))
 
     def read_article_id(self) -> int | None:
         """The article a served page counts a read for (most read); None for lists."""
@@ -370,12 +368,12 @@ class CachedPageMixin:
         return seconds
 
     def dispatch(self, request, *args, **kwargs):
-        self.cache_names = set()
+        self.cache_deps = set()
         self.cache_until = None
         response = serve_cached(
             request,
             lambda: super(CachedPageMixin, self).dispatch(request, *args, **kwargs),
-            self.cache_names,
+            self.cache_deps,
             last_modified=lambda: self.last_modified,
             timeout=self._cache_seconds,
             read_article_id=self.read_article_id,
@@ -384,14 +382,28 @@ class CachedPageMixin:
 
 
 class CachedFeedMixin:
-    """For syndication feeds: the same shared cache, built from `feed_cache_names(**kwargs)`."""
+    """For syndication feeds: the same shared cache, built from `feed_dependencies(**kwargs)`."""
 
-    def feed_cache_names(self, **kwargs) -> list[str]:
+    def feed_dependencies(self, **kwargs) -> list[Dep]:
         return [HOME]
 
     def __call__(self, request, *args, **kwargs):
         return serve_cached(
             request,
             lambda: super(CachedFeedMixin, self).__call__(request, *args, **kwargs),
-            self.feed_cache_names(**kwargs),
+            self.feed_dependencies(**kwargs),
         )
+
+
+def empty_every_cache() -> None:
+    """Every cache the site has (shared, generations, this process's copies) emptied."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    fragments.forget_copies()
+
+
+def forget_everything() -> None:
+    """Nothing cached before now may be served (after a restore): every cache is emptied, and the
+    generation every page depends on moves, so no other process's own copy of a page matches."""
+    empty_every_cache()
+    bump([SITE])

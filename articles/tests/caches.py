@@ -1,12 +1,3 @@
-from django.conf import settings
-from django.core.cache import caches
+from articles.pagecache.pages import empty_every_cache
 
-from articles.web import cards
-
-
-def empty_every_cache() -> None:
-    """Every cache the site has (shared, generations, this process's copies) emptied, as after a
-    deploy: what a page needs is read from the database again."""
-    for alias in settings.CACHES:
-        caches[alias].clear()
-    cards.forget_copies()
+__all__ = ["empty_every_cache"]

@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 from articles.dates import to_arabic_indic
 from articles.models import Article, ArticleAuthor
 from articles.models.articles import read_bylines
+from articles.pagecache import deps, version
 from articles.pagecache import pages as caching
 from articles.tests.factories import ArticleFactory, EditorFactory, jpeg_upload
 from articles.web import cards
@@ -108,7 +109,7 @@ def test_a_deploy_with_new_card_markup_rebuilds_the_kept_cards_at_once(
     cards_built.clear()
     client.get("/")
     assert cards_built == []  # kept
-    monkeypatch.setattr(cards, "CARD_MARKUP", cards.CARD_MARKUP + 1)
+    monkeypatch.setattr(version, "code_version", lambda: "the-next-release")
     client.get("/")
     assert sorted(set(cards_built)) == sorted(story.pk for story in stories)
 
@@ -230,7 +231,7 @@ def test_a_card_read_while_an_editor_changes_is_not_kept(rf, section, masthead, 
     request = rf.get("/")
     request.newsroom_build_started = time.time()
     story = Article.objects.card_rows().get(pk=story.pk)  # read before the rename lands
-    caching.bump([caching.SITE])  # an editor renamed meanwhile
+    caching.bump([deps.SITE])  # an editor renamed meanwhile
     cards.prepare_cards(request, [([story], False)], arabic_indic=False)
     assert cards_built == [story.pk]
     fresh = Article.objects.card_rows().get(pk=story.pk)

@@ -8,11 +8,12 @@ import pytest
 
 from articles.pagecache import pages as caching
 from articles.pagecache.copies import copies
+from articles.pagecache.deps import Dep
 from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-NAME = "section:news"
+NAME = Dep.section("news")
 KEY = caching.generation_key(NAME)
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.multiserver
+
 PROJECT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN_URL = os.environ.get("TWO_SERVERS_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE_NAME = "newsroom_two_servers"

@@ -1,7 +1,8 @@
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject, lazy
 
-from articles.models import Editor, Masthead, Section
+from articles.models import Editor
+from articles.web import frame
 
 # The footer credits the senior staff; a newsroom of hundreds still shows one short list.
 FOOTER_STAFF_LIMIT = 12
@@ -18,7 +19,7 @@ def masthead(request):
     runs one for the staff (the editor-in-chief first, so the credit line comes from the same
     rows) and one for the sections, however much the paper has published.
     """
-    masthead = Masthead.for_request(request)
+    masthead = frame.masthead(request)
     staff = SimpleLazyObject(
         lambda: list(
             Editor.objects.filter(Q(is_editor_in_chief=True) | ~Q(job_title="")).order_by(
@@ -34,6 +35,6 @@ def masthead(request):
         "masthead": masthead,
         "editor_in_chief": SimpleLazyObject(editor_in_chief),
         "masthead_credit": _credit_line(masthead, editor_in_chief),
-        "nav_sections": SimpleLazyObject(lambda: Section.objects.in_navigation_for(request)),
+        "nav_sections": SimpleLazyObject(lambda: frame.navigation_sections(request)),
         "footer_staff": staff,
     }

@@ -21,8 +21,10 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from articles import images
-from articles.models import Article, Editor, Masthead, Section
+from articles.models import Article, Editor, Section
+from articles.pagecache.deps import Dep
 from articles.pagecache.pages import CachedFeedMixin
+from articles.web import frame
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 60
@@ -53,7 +55,7 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
 
     def get_object(self, request, *args, **kwargs):
         return FeedScope(
-            site_name=Masthead.for_request(request).site_name,
+            site_name=frame.masthead(request).site_name,
             base_url=request.build_absolute_uri("/")[:-1],
         )
 
@@ -121,8 +123,8 @@ class LatestArticlesAtom(LatestArticlesRss):
 
 
 class SectionArticlesRss(LatestArticlesRss):
-    def feed_cache_names(self, slug):
-        return [f"section:{slug}"]
+    def feed_dependencies(self, slug):
+        return [Dep.section(slug)]
 
     def get_object(self, request, slug):
         scope = super().get_object(request)
@@ -147,8 +149,8 @@ class SectionArticlesAtom(SectionArticlesRss):
 
 
 class EditorArticlesRss(LatestArticlesRss):
-    def feed_cache_names(self, slug):
-        return [f"editor:{slug}"]
+    def feed_dependencies(self, slug):
+        return [Dep.editor(slug)]
 
     def get_object(self, request, slug):
         scope = super().get_object(request)

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from articles.converters import RowIdConverter, UnicodeSlugConverter
+from articles.pagecache import deps
 from articles.pagecache import pages as caching
 from articles.web import feeds, views
 from articles.web.sitemaps import SITEMAPS
@@ -28,13 +29,13 @@ urlpatterns = [
     path("sitemap-news.xml", views.NewsSitemapView.as_view(), name="news_sitemap"),
     path(
         "sitemap.xml",
-        caching.cached_page(caching.SITEMAPS)(sitemap_views.index),
+        caching.cached_page(deps.SITEMAPS)(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<uslug:section>.xml",
-        caching.cached_page(caching.SITEMAPS)(sitemap_views.sitemap),
+        caching.cached_page(deps.SITEMAPS)(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -14,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from articles import most_read, preview, search
-from articles.models import Article, Editor, Masthead, Section, SharePreviewLink, Tag
-from articles.pagecache.pages import HOME, MOST_READ, SEARCH, SITEMAPS, CachedPageMixin
+from articles.models import Article, Editor, Section, SharePreviewLink, Tag
+from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITEMAPS, Dep
+from articles.pagecache.pages import CachedPageMixin
 from articles.reading.related import related_articles
-from articles.web import cards, previews
+from articles.web import cards, frame, previews
 from articles.web.sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
@@ -33,7 +34,7 @@ class StoryCardsMixin:
     shared cache, and only the ones that changed are built (articles/cards.py)."""
 
     def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
-        masthead = Masthead.for_request(self.request)
+        masthead = frame.masthead(self.request)
         cards.prepare_cards(
             self.request,
             groups,
@@ -61,9 +62,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
         self.depends_on(HOME, MOST_READ)
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        nav_sections = {
-            section.pk: section for section in Section.objects.in_navigation_for(self.request)
-        }
+        nav_sections = {section.pk: section for section in frame.navigation_sections(self.request)}
         latest, stories_by_section = Article.objects.front_page(
             latest_count=HOME_LATEST_COUNT + 1,
             per_section=HOME_STORIES_PER_SECTION,
@@ -100,7 +99,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
             section_blocks=list(blocks.items()),
             most_read=most_read.todays_most_read(),
             website_json_ld=previews.website_json_ld(
-                request=self.request, masthead=Masthead.for_request(self.request)
+                request=self.request, masthead=frame.masthead(self.request)
             ),
             breaking_news=breaking,
             featured=[article for article in highlights if article.is_featured][
@@ -120,9 +119,9 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         # The navigation's sections are kept with the frame; a hidden section is read.
         slug = self.kwargs["slug"]
-        shown = {nav.slug: nav for nav in Section.objects.in_navigation_for(self.request)}
+        shown = {nav.slug: nav for nav in frame.navigation_sections(self.request)}
         self.section = shown.get(slug) or get_object_or_404(Section, slug=slug)
-        self.depends_on(f"section:{self.section.slug}", MOST_READ)
+        self.depends_on(Dep.section(self.section.slug), MOST_READ)
         return self.section.articles.published().card_rows()
 
     def get_context_data(self, **kwargs):
@@ -143,7 +142,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         story = Article.objects.for_reader(self.kwargs["pk"])
         if story is None:
             raise Http404
-        shown = {nav.pk: nav for nav in Section.objects.in_navigation_for(self.request)}
+        shown = {nav.pk: nav for nav in frame.navigation_sections(self.request)}
         if story.section_id in shown:
             story.section = shown[story.section_id]
         return story
@@ -172,9 +171,9 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         tags = self.object.story_tags
         # Related stories come from the same section and tags: their changes show here too.
         self.depends_on(
-            f"article:{self.object.pk}",
-            f"section:{self.object.section.slug}",
-            *(f"tag:{tag.slug}" for tag in tags),
+            Dep.article(self.object.pk),
+            Dep.section(self.object.section.slug),
+            *(Dep.tag(tag.slug) for tag in tags),
         )
         related = related_articles(self.object, tags=tags)
         self.prepare_cards((related, False))
@@ -182,7 +181,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             article=self.object,
             tags=tags,
             request=self.request,
-            masthead=Masthead.for_request(self.request),
+            masthead=frame.masthead(self.request),
         )
         return super().get_context_data(
             tags=tags,
@@ -208,7 +207,7 @@ class EditorView(CachedPageMixin, StoryListMixin, ListView):
 
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
-        self.depends_on(f"editor:{self.editor.slug}")
+        self.depends_on(Dep.editor(self.editor.slug))
         return Article.objects.published().filter(authors=self.editor).card_rows()
 
     def get_context_data(self, **kwargs):
@@ -224,7 +223,7 @@ class TagView(CachedPageMixin, StoryListMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        self.depends_on(f"tag:{self.tag.slug}")
+        self.depends_on(Dep.tag(self.tag.slug))
         return Article.objects.published().filter(tagged_items__tag=self.tag).card_rows()
 
     def get_context_data(self, **kwargs):
