@@ -168,15 +168,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A page's queries are short index reads. Parallel workers cost more to start than they
-    # save and compete with the app servers for the cores: search at 100,000 stories took
-    # 40 ms with them, 25 ms without (bench/RESULTS.md). DB_PARALLEL_WORKERS overrides.
+    # save and compete with the app servers for the cores (search at 100,000 stories is
+    # slower with them, bench/RESULTS.md). DB_PARALLEL_WORKERS overrides.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={int(os.environ.get('DB_PARALLEL_WORKERS', '0'))}"
     )
     # A statement a connection has run DB_PREPARE_THRESHOLD times is prepared, and PostgreSQL
     # keeps one plan for it once five runs show that plan is no worse than fresh ones: the home
-    # page's union of 22 short reads took 2.3 ms to plan and 1 ms to run, and its cold render
-    # went from 14.5 to 10.3 ms.
+    # page's union of 22 short reads costs more to plan than to run (bench/RESULTS.md).
     # Preparing needs server-side binding. "off" goes back to Django's default (client-side
     # binding, nothing prepared), as PgBouncer in transaction mode before 1.21 requires.
     prepare_threshold = (os.environ.get("DB_PREPARE_THRESHOLD") or "5").strip().lower()

@@ -1,8 +1,8 @@
 """A row's few related rows read with it, as a JSON array in one of its columns.
 
 An article page needs its story, the story's tags and its bylines. Read as three queries, each
-cost a round trip to the database and a queryset built in Python (taggit's manager alone took
-0.4 ms per page); nested in the story's row they cost neither. Django 5.2 has no aggregate
+cost a round trip to the database and a queryset built in Python (taggit's manager is the
+dearest); nested in the story's row they cost neither. Django 5.2 has no aggregate
 building JSON on both databases, hence these two functions. Their SQL is text to Django: the
 rows are decoded by `unnest`, and Django's JSON functions would check SQLite's JSON support
 with a query of their own.

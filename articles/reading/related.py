@@ -29,10 +29,9 @@ def related_articles(
 
     Every read is bounded: each tag contributes its latest stories through the (tag, story)
     index, and the section's latest come from the section index in order; the shared tags are
-    counted for those few candidates only. Counting shared tags over every story under a tag
-    took 160 ms for a tag on a third of the paper; listing every published id first had taken
-    580 ms. The query is compiled once per number of tags (`compiled.objects`): building it
-    anew took longer than running it.
+    counted for those few candidates only, never over every story under a big tag. The query is
+    compiled once per number of tags (`compiled.objects`): building it anew cost more than
+    running it (figures in bench/RESULTS.md).
     """
     if tags is None:
         tag_ids = list(

@@ -1,8 +1,8 @@
 """The markup lists repeat: a story's card, its picture, its byline.
 
 A list page repeats the card for every story (about 90 times on the home page). As a template
-include, Django's engine spent close to half a millisecond on each card, most of a cold home
-page's render; built here with `format_html` the whole card costs a few hundredths of that.
+include, Django's engine made the cards most of a cold home page's render; built here with
+`format_html` they are a small part of it (bench/RESULTS.md).
 Templates reach these through the `article_card`, `picture` and `byline` tags
 (`articles/templatetags/newsroom.py`), so each piece of markup has this one definition.
 Every value goes through `format_html`, which escapes it.

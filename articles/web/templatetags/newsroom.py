@@ -16,8 +16,8 @@ from articles.web import cards
 register = template.Library()
 
 # Inside <script> nothing may close the element or open a comment: <, > and & as JSON escapes,
-# replaced one after the other (str.translate took 0.1 ms on an article's JSON-LD; these, a few
-# microseconds).
+# replaced one after the other (three str.replace calls are far cheaper than str.translate on a
+# JSON-LD block).
 SCRIPT_SAFE = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
