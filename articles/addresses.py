@@ -1,8 +1,9 @@
 """Public addresses of stories, sections, editors and tags, worked out once per process.
 
 Django's `reverse` is costly per call (it checks each argument against the route and quotes
-the Arabic slug), and a home page asks for some thirty addresses, an article page for twenty. An address depends only on the route's name, its arguments, the URLconf and the
-script prefix, so each is remembered under all four.
+the Arabic slug), and a home page asks for some thirty addresses, an article page for twenty.
+An address depends only on the route's name, its arguments, the URLconf and the script prefix,
+so each is remembered under all four.
 
 A page's own links write the Arabic of an address as letters (`in_page`): an IRI, which HTML
 allows and browsers percent-encode when they follow it. Percent-encoded, each letter takes six
