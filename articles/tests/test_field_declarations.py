@@ -30,9 +30,9 @@ def test_the_project_passes_the_field_declaration_check():
 
 @isolate_apps("articles")
 def test_a_new_editable_field_missing_from_the_declaration_fails_the_check():
-    class ArticleWithSubtitle(models.Model):
+    class ArticleWithANewField(models.Model):
         headline = models.CharField(max_length=255)
-        subtitle = models.CharField(max_length=255, blank=True)
+        standfirst = models.CharField(max_length=255, blank=True)
         computed = models.CharField(max_length=10, editable=False)
 
         class Meta:
@@ -41,10 +41,11 @@ def test_a_new_editable_field_missing_from_the_declaration_fails_the_check():
         def __str__(self):
             return self.headline
 
-    errors = checks.article_fields_declared(model=ArticleWithSubtitle)
+    errors = checks.article_fields_declared(model=ArticleWithANewField)
     missing = [error for error in errors if error.id == "newsroom.E001"]
     assert [error.msg for error in missing] == [
-        "Article.subtitle is editable but has no line in articles/models/fields.py ARTICLE_FIELDS."
+        "Article.standfirst is editable but has no line in articles/models/fields.py "
+        "ARTICLE_FIELDS."
     ]  # the non-editable field and the declared headline are not reported
 
 
@@ -57,15 +58,15 @@ def test_forgetting_the_line_of_an_existing_field_fails_manage_py_check(monkeypa
 
 
 def test_a_declared_field_the_model_lacks_fails_the_check(monkeypatch):
-    monkeypatch.setattr(declared, "MODEL_FIELDS", (*declared.MODEL_FIELDS, "subtitle"))
+    monkeypatch.setattr(declared, "MODEL_FIELDS", (*declared.MODEL_FIELDS, "standfirst"))
     errors = checks.article_fields_declared()
     assert [error.id for error in errors] == ["newsroom.E002"]
-    assert "'subtitle'" in errors[0].msg
+    assert "'standfirst'" in errors[0].msg
 
 
 def test_every_declaration_states_each_purpose_without_defaults():
     with pytest.raises(TypeError):
-        declared.ArticleField(name="subtitle", group=declared.MAIN)  # purposes left out
+        declared.ArticleField(name="standfirst", group=declared.MAIN)  # purposes left out
 
 
 def test_each_editable_field_of_article_is_in_the_admin_fieldsets():
