@@ -10,12 +10,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "التحرير"
 
     def ready(self):
-        from articles import images, most_read, search  # noqa: F401  (most_read counts page reads)
+        from articles import checks, images, most_read, search  # noqa: F401  (most_read counts page reads)
         from articles.models import Article
         from articles.pagecache import invalidation  # noqa: F401  (connects the cache purge receivers)
         from newsroom import proxies  # noqa: F401  (registers the deploy check newsroom.W001)
 
         images.configure_pillow()
+        checks.register()
 
         # The search index follows every save and delete, whatever the path (admin, importer,
         # workflow services, shell).

@@ -47,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.arabic import normalize_arabic
 from articles.models import Article
+from articles.models import fields as declared
 from articles.pagecache import deps
 from articles.pagecache import pages as caching
 
@@ -126,9 +127,12 @@ def parse_query(raw: str | None) -> list[str]:
 
 
 def _document_fields(article: Article) -> tuple[str, str, str]:
-    headline = index_text(article.headline)
-    dek = index_text(f"{article.kicker} {article.dek}")
-    body = index_text(html.unescape(strip_tags(article.body)))
+    def words(tier: declared.Search) -> str:
+        return " ".join(getattr(article, name) for name in declared.in_search_tier(tier))
+
+    headline = index_text(words(declared.Search.HEADLINE))
+    dek = index_text(words(declared.Search.DEK))
+    body = index_text(html.unescape(strip_tags(words(declared.Search.BODY))))
     return headline, dek, body
 
 

@@ -29,7 +29,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import preview
-from articles.models import Article, ArticleAuthor, ArticleTransition, Editor, Section
+from articles.models import Article, ArticleAuthor, ArticleTransition, Editor
+from articles.models import fields as declared
 
 Status = Article.Status
 User = AbstractBaseUser | AnonymousUser
@@ -113,17 +114,7 @@ HOME_PAGE_PERMISSION = "articles.manage_home_page"
 HOME_PAGE_REFUSAL = "تثبيت الخبر الرئيسي وتعليم العاجل والمميز من عمل محرري الديسك."
 
 # What a restored version brings back: the copy, never the workflow state or the home-page flags.
-RESTORED_FIELDS = (
-    "headline",
-    "slug",
-    "kicker",
-    "dek",
-    "body",
-    "lead_image",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
-)
+RESTORED_FIELDS = declared.RESTORED
 
 
 # Reading the rules ----------------------------------------------------------------------------
@@ -209,19 +200,8 @@ def _locked(article: Article) -> Article:
 
 def _sync(article: Article, stored: Article) -> Article:
     """Bring the caller's instance up to date with what was saved."""
-    for field in (
-        "status",
-        "published_at",
-        "is_breaking",
-        "is_featured",
-        "is_pinned",
-        "pinned_until",
-        "updated_at",
-        "updated_by_id",
-        *RESTORED_FIELDS,
-        "section_id",
-    ):
-        setattr(article, field, getattr(stored, field))
+    for field in Article._meta.concrete_fields:
+        setattr(article, field.attname, getattr(stored, field.attname))
     return article
 
 
@@ -413,10 +393,16 @@ def article_restore_version(*, article: Article, version: Version, by: User) -> 
     if version.content_type.model_class() is not Article or version.object_id != str(stored.pk):
         raise ValidationError("هذه النسخة ليست من هذا الخبر.")
     old = version.field_dict
-    for field in RESTORED_FIELDS:
-        setattr(stored, field, old[field] if field != "lead_image" else old[field].name)
-    if Section.objects.filter(pk=old["section_id"]).exists():
-        stored.section_id = old["section_id"]
+    for name in RESTORED_FIELDS:
+        field = Article._meta.get_field(name)
+        value = old[field.attname]
+        if field.is_relation:
+            # A version can name a row deleted since (a section): the story keeps its own.
+            if not field.related_model._default_manager.filter(pk=value).exists():
+                continue
+        elif hasattr(value, "name"):  # a file field's version holds the file, the row its name
+            value = value.name
+        setattr(stored, field.attname, value)
 
     bylines = sorted(
         (

@@ -26,6 +26,7 @@ from articles.admin.forms import (
 )
 from articles.converters import parse_id
 from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
+from articles.models import fields as declared
 from articles.tagging import TagAutocompleteWidget
 
 Status = Article.Status
@@ -187,46 +188,9 @@ class ArticleAdmin(VersionAdmin):
         "pin_as_lead",
         "unpin",
     ]
-    fieldsets = [
-        (None, {"fields": ["opened_at", "kicker", "headline", "slug", "dek", "body"]}),
-        (
-            "الصورة الرئيسية",
-            {
-                "fields": [
-                    "lead_image",
-                    "lead_image_alt",
-                    "lead_image_caption",
-                    "lead_image_credit",
-                ]
-            },
-        ),
-        (
-            "النشر",
-            {
-                "fields": [
-                    "section",
-                    "tags",
-                    "status",
-                    "workflow_comment",
-                    "published_at",
-                    "transition_log",
-                ]
-            },
-        ),
-        (
-            "الصفحة الرئيسية",
-            {"fields": ["is_breaking", "is_featured", "is_pinned", "pinned_until"]},
-        ),
-        (
-            "معلومات",
-            {
-                "classes": ["collapse"],
-                "fields": ["created_at", "created_by", "updated_at", "updated_by"],
-            },
-        ),
-    ]
-    FORM_ONLY_FIELDS = ("opened_at", "workflow_comment")
-    HOME_PAGE_FIELDS = ["is_breaking", "is_featured", "is_pinned", "pinned_until"]
+    fieldsets = declared.admin_fieldsets()
+    FORM_ONLY_FIELDS = declared.FORM_ONLY
+    HOME_PAGE_FIELDS = list(declared.HOME_PAGE_FIELDS)
 
     @method_decorator(richtext.editor_page_policy)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 
 from articles import workflow
 from articles.models import Article, ArticleAuthor
+from articles.models import fields as declared
 
 Status = Article.Status
 
@@ -58,24 +59,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "kicker",
-            "headline",
-            "slug",
-            "dek",
-            "body",
-            "lead_image",
-            "lead_image_alt",
-            "lead_image_caption",
-            "lead_image_credit",
-            "section",
-            "status",
-            "published_at",
-            "is_breaking",
-            "is_featured",
-            "is_pinned",
-            "pinned_until",
-        ]
+        fields = list(declared.IN_MODEL_FORM)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,23 +14,11 @@ from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, Editor, Section
+from articles.models import fields as declared
 
-COMPARED_TEXT_FIELDS = ("headline", "kicker", "dek")
+COMPARED_TEXT_FIELDS = declared.COMPARED_TEXT
 # Fields whose change is worth naming even though their text is not diffed.
-NAMED_FIELDS = (
-    "slug",
-    "lead_image",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
-    "section",
-    "status",
-    "published_at",
-    "is_breaking",
-    "is_featured",
-    "is_pinned",
-    "pinned_until",
-)
+NAMED_FIELDS = declared.NAMED_IN_HISTORY
 _BLOCK_END = re.compile(
     r"<\s*(?:br\s*/?|/p|/h[1-6]|/li|/blockquote|/figcaption|/tr|/div|/pre)\s*>", re.IGNORECASE
 )

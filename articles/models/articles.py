@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 from articles import images
 from articles.addresses import address
 from articles.arabic import arabic_slugify
+from articles.models import fields as declared
 from articles.models.editors import Editor
 from articles.models.sections import Section
 from articles.reading import compiled
@@ -115,7 +116,7 @@ class ListedStory(SimpleNamespace):
     and places it. Building ORM objects for the home page's ninety stories cost more than its
     query; the few stories whose card must be built are read in full there."""
 
-    FIELDS = ("pk", "updated_at", "published_at", "section_id", "pinned_until")
+    FIELDS = ("pk", *(f"{name}_id" if name == "section" else name for name in declared.ON_LISTS))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -275,21 +276,7 @@ class Article(models.Model):
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
     # What lists read of each story (`card_rows`): its card (articles/cards.py), the key the
     # card is kept under (updated_at), the home page's blocks and pinned lead.
-    CARD_FIELDS = (
-        "slug",
-        "headline",
-        "kicker",
-        "dek",
-        "lead_image",
-        "lead_image_width",
-        "lead_image_height",
-        "section",
-        "status",
-        "published_at",
-        "updated_at",
-        "is_pinned",
-        "pinned_until",
-    )
+    CARD_FIELDS = declared.ON_CARDS
 
     headline = models.CharField("العنوان", max_length=255)
     slug = models.SlugField(

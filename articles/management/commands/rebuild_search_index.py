@@ -4,6 +4,7 @@ from tqdm import tqdm
 
 from articles import search
 from articles.models import Article
+from articles.models import fields as declared
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         total = Article.objects.count()
         articles = (
             Article.objects.order_by("pk")
-            .only("pk", "headline", "kicker", "dek", "body")
+            .only("pk", *declared.SEARCHED)
             .iterator(chunk_size=chunk_size)
         )
         progress = tqdm(
