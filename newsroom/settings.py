@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "articles",
+    # Staff security: the append-only audit trail (staff/models.py).
+    "staff",
     # Last, as its documentation asks: deletes an image's old file (and, through
     # articles/images.py, its renditions) once a replacement or deletion is committed.
     "articles.apps.FileCleanupConfig",
