@@ -31,18 +31,17 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from articles.models import Article, DailyReadCount, Section
+from articles.models import Article, DailyReadCount
 from articles.pagecache import counters, deps
 from articles.pagecache import pages as caching
 
 logger = logging.getLogger(__name__)
 
-MOST_READ_COUNT = 5
 COUNTER_TIMEOUT = 3 * 24 * 3600  # long enough to survive a night without a flush
 FLUSH_LOCK_TIMEOUT = 60
 
@@ -249,31 +248,3 @@ def _add_to_database(day: date, counts: dict[int, int]) -> int:
         if article_id not in rows
     )
     return sum(counts.values())
-
-
-def todays_most_read(*, section: Section | None = None) -> list[Article]:
-    """`most_read_articles` for today, from the cache until the counts are written again (at
-    most once a minute) or a story on the list changes: the pages that show the list are built
-    without its query, which reads every story read today."""
-    day = timezone.localdate()
-    shown_on = deps.Dep.section(section.slug) if section else deps.HOME
-    return caching.piece(
-        f"newsroom:most-read:{day.isoformat()}:{section.pk if section else 'all'}",
-        [deps.MOST_READ, shown_on],
-        lambda: most_read_articles(day=day, section=section),
-    )
-
-
-def most_read_articles(
-    *, day: date | None = None, section: Section | None = None, limit: int = MOST_READ_COUNT
-) -> list[Article]:
-    """The day's most-read published stories (site-wide or in one section), in one query."""
-    day = day or timezone.localdate()
-    stories = Article.objects.published().filter(read_counts__day=day)
-    if section is not None:
-        stories = stories.filter(section=section)
-    return list(
-        stories.card_rows()
-        .annotate(reads=Sum("read_counts__count", filter=Q(read_counts__day=day)))
-        .order_by("-reads", "-published_at", "-pk")[:limit]
-    )

@@ -106,7 +106,7 @@ def article_for_token(token: str) -> Article:
     link = SharePreviewLink.objects.get(token_hash=SharePreviewLink.hash_token(token))
     if not link.is_active():
         raise PreviewLinkEnded
-    article = Article.objects.for_listing().get(pk=link.article_id)
+    article = Article.objects.get(pk=link.article_id)
     if article.status == Article.Status.WITHDRAWN:
         # A withdrawal ends the links; this also covers one written past the workflow.
         raise PreviewLinkEnded

@@ -35,7 +35,6 @@ import functools
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
@@ -365,27 +364,6 @@ def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[in
         return [row[0] for row in cursor.fetchall()]
 
 
-@dataclass
-class SearchHit:
-    article: Article
-    headline: SafeString
-    snippet: SafeString
-
-
-def search_hits(article_ids: list[int], terms: list[str]) -> list[SearchHit]:
-    """One page of results, in the given order, with highlighted headline and snippet."""
-    articles = Article.objects.published().for_listing().in_bulk(article_ids)
-    return [
-        SearchHit(
-            article=article,
-            headline=highlight(article.headline, terms),
-            snippet=snippet(article, terms),
-        )
-        for article in (articles.get(pk) for pk in article_ids)
-        if article is not None
-    ]
-
-
 # Highlighting, the same on both backends.
 
 
@@ -412,7 +390,7 @@ SNIPPET_LENGTH = 240
 SNIPPET_LEAD = 80
 
 
-def snippet(article: Article, terms: list[str]) -> SafeString:
+def snippet(article, terms: list[str]) -> SafeString:
     """A passage of the body around the first match (or the dek), highlighted."""
     text = " ".join(html.unescape(strip_tags(article.body)).split())
     first = next((m for m in RAW_WORD.finditer(text) if _word_matches(m.group(), terms)), None)

@@ -1,13 +1,10 @@
-from collections.abc import Sequence
 from datetime import datetime
-from types import SimpleNamespace
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
@@ -15,108 +12,9 @@ from taggit.managers import TaggableManager
 from articles import images
 from articles.addresses import address
 from articles.arabic import arabic_slugify
-from articles.models import fields as declared
 from articles.models.editors import Editor
 from articles.models.sections import Section
-from articles.reading import compiled
-from articles.reading.nested import nested, unnest
 from articles.sanitize import clean_body, has_reader_content
-
-
-def ids_of_any(*arms: models.QuerySet | tuple[models.QuerySet, str]) -> RawSQL:
-    """The ids the querysets select, as one UNION ALL for `pk__in`: each arm's `pk`, or the
-    field an arm names as `(queryset, field)`.
-
-    Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
-    OR of the same conditions made the database scan the whole archive instead. The queries
-    built with it are compiled once (`compiled`), so twenty arms cost no more per request
-    than one.
-    """
-    parts, params = [], []
-    for arm in arms:
-        queryset, field = arm if isinstance(arm, tuple) else (arm, "pk")
-        sql, arm_params = queryset.values(field).query.sql_with_params()
-        # Django compiled `sql`; every value stays a parameter.
-        parts.append(f"SELECT * FROM ({sql}) AS arm_{len(parts)}")  # noqa: S608
-        params.extend(arm_params)
-    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
-
-
-def read_bylines(stories: Sequence["Article"]) -> None:
-    """Give each story its editors in byline order (`ordered_authors`), for all of them in one
-    query compiled once per number of stories (`compiled.rows`): for the few stories of a list
-    whose card must be built. Stories that have theirs already (read here, or with the story:
-    `nested_bylines`) are skipped, and none left means no query."""
-    wanted = [
-        story for story in stories if not {"byline_editors", "byline_rows"} & story.__dict__.keys()
-    ]
-    if not wanted:
-        return
-    story_ids = list(dict.fromkeys(story.pk for story in wanted))
-    editors: dict[int, list[Editor]] = {story_id: [] for story_id in story_ids}
-    for row in compiled.rows(_byline_rows, story_ids=story_ids):
-        story_id = row.pop("article_id")
-        editors[story_id].append(
-            Editor.from_db(None, EDITOR_FIELDS, [row[f"editor__{name}"] for name in EDITOR_FIELDS])
-        )
-    for story in wanted:
-        story.byline_editors = editors[story.pk]
-
-
-EDITOR_FIELDS = [field.attname for field in Editor._meta.concrete_fields]
-
-
-def nested_bylines() -> models.Subquery:
-    """For an annotation `byline_rows` of stories: their bylines, read in the same query
-    (`nested`), which `ordered_authors` decodes when a story's byline is shown."""
-    return nested(
-        ArticleAuthor.objects.all(),
-        "article",
-        "position",
-        "pk",
-        *(f"editor__{name}" for name in EDITOR_FIELDS),
-    )
-
-
-def bylines_of_row(byline_rows: str | None) -> list[Editor]:
-    """The editors of a story's `nested_bylines`, in byline order."""
-    return [_editor_from_json(values) for _position, _pk, *values in sorted(unnest(byline_rows))]
-
-
-def nested_tags() -> models.Subquery:
-    """For an annotation `tag_rows` of stories: their tags, read in the same query (`nested`),
-    which `Article.story_tags` decodes."""
-    from articles.models.tags import TaggedArticle  # tags.py builds on this module
-
-    return nested(TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug")
-
-
-def _editor_from_json(values: list) -> Editor:
-    # JSON has no booleans on SQLite (0 and 1): each value as its field would read it.
-    return Editor.from_db(
-        None,
-        EDITOR_FIELDS,
-        [
-            field.to_python(value)
-            for field, value in zip(Editor._meta.concrete_fields, values, strict=True)
-        ],
-    )
-
-
-def _byline_rows(*, shape: tuple, story_ids: list[int]):
-    return (
-        ArticleAuthor.objects.filter(article_id__in=story_ids)
-        .order_by("position", "pk")
-        .values("article_id", *(f"editor__{name}" for name in EDITOR_FIELDS))
-    )
-
-
-class ListedStory(SimpleNamespace):
-    """A story as a long list first reads it: what finds its kept card (`cards.prepare_cards`)
-    and places it. Building ORM objects for the home page's ninety stories cost more than its
-    query; the few stories whose card must be built are read in full there."""
-
-    FIELDS = ("pk", *(f"{name}_id" if name == "section" else name for name in declared.ON_LISTS))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -132,57 +30,9 @@ class ArticleQuerySet(models.QuerySet):
             status__in=Article.LIVE_STATUSES, published_at__lte=now or timezone.now()
         )
 
-    def for_reader(self, pk: int) -> "Article | None":
-        """The published story with this id, or None, with its tags (`story_tags`, by name) and
-        its bylines (`ordered_authors`, `nested_bylines`) in the same row, from SQL compiled once
-        (`compiled.objects`): every article page starts here."""
-        found = compiled.objects(_published_story, story_id=pk, now=timezone.now())
-        return found[0] if found else None
-
     def scheduled(self):
         """The desk's scheduling queue: stories waiting for their minute, soonest first."""
         return self.awaiting_publication().order_by("published_at", "pk")
-
-    def front_page(
-        self, *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
-    ) -> tuple[list["Article"], dict[int, list["Article"]]]:
-        """The home page's published stories in one query: the latest `latest_count` (a story
-        pinned as the lead, and not expired, first), and the newest `per_section` of each
-        section, as `ListedStory` rows.
-
-        One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
-        (few: read through the flag's partial index), and each section's newest. The union
-        holds the paper's newest `latest_count` and each section's newest `per_section`, so
-        ordering it by date gives both lists; nothing ever sorts the archive. It is compiled
-        once per number of sections (`compiled.rows`): building it took half its time.
-        """
-        rows = compiled.rows(
-            _front_page_rows,
-            shape=(latest_count, per_section),
-            section_ids=list(section_ids),
-            now=now,
-        )
-        stories = [ListedStory(**row) for row in rows]
-        stories.sort(key=lambda story: (-story.published_at.timestamp(), -story.pk))
-        latest = stories[:latest_count] + [
-            story for story in stories[latest_count:] if story.pinned_now
-        ]
-        latest.sort(key=lambda story: not story.pinned_now)  # stable: newest first otherwise
-        blocks = {section_id: [] for section_id in section_ids}
-        for story in stories:
-            block = blocks.get(story.section_id)
-            if block is not None and len(block) < per_section:
-                block.append(story)
-        return latest[:latest_count], blocks
-
-    def home_highlights(self, *, breaking_since: datetime, limit: int, now: datetime) -> list:
-        """Published breaking stories younger than `breaking_since` and featured stories, in one
-        query compiled once (`compiled.objects`).
-
-        The home page splits them into the breaking strip and the editors' picks; both need
-        only a headline and a link, so no bylines are fetched.
-        """
-        return compiled.objects(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
 
     def owned_by(self, user):
         """Articles the user started or signs (through their staff profile)."""
@@ -191,76 +41,6 @@ class ArticleQuerySet(models.QuerySet):
     def awaiting_publication(self):
         """Stories that will become public by themselves when their minute comes."""
         return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
-
-    def for_listing(self):
-        """Everything a card needs in one query: the section joined, the bylines nested in
-        each story's row (`nested_bylines`)."""
-        return self.select_related("section").annotate(byline_rows=nested_bylines())
-
-    def with_tags(self):
-        """Each story's tags nested in its row (`nested_tags`), for `Article.story_tags`."""
-        return self.annotate(tag_rows=nested_tags())
-
-    def card_rows(self):
-        """The columns a story's card is built and kept from (`Article.CARD_FIELDS`): not the
-        body, which is most of a row (90 cards on the home page read half a megabyte of it),
-        nor the twenty others no list shows. `cards.prepare_cards` reads the bylines of the
-        cards it has to build."""
-        return self.only(*Article.CARD_FIELDS)
-
-
-def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: datetime):
-    latest_count, per_section = shape
-    published = Article.objects.published(now=now)
-    pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
-    newest_first = ("-published_at", "-pk")
-    return (
-        published.filter(
-            pk__in=ids_of_any(
-                published.order_by(*newest_first)[:latest_count],
-                published.filter(pinned_now).order_by(),
-                *(
-                    published.filter(section_id=section_id).order_by(*newest_first)[:per_section]
-                    for section_id in section_ids
-                ),
-            )
-        )
-        .annotate(
-            pinned_now=Case(
-                When(pinned_now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .values(*ListedStory.FIELDS, "pinned_now")
-    )
-
-
-def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
-    (limit,) = shape
-    published = Article.objects.published(now=now)
-    return (
-        published.filter(
-            pk__in=ids_of_any(
-                # Few rows each, read through the flags' partial indexes.
-                published.filter(is_breaking=True, published_at__gte=breaking_since).order_by(),
-                published.filter(is_featured=True).order_by(),
-            )
-        )
-        .only("pk", "slug", "headline", "kicker", "published_at", "is_breaking", "is_featured")
-        .order_by("-published_at", "-pk")[:limit]
-    )
-
-
-def _published_story(*, shape: tuple, story_id: int, now: datetime):
-    return (
-        Article.objects.published(now=now)
-        .filter(pk=story_id)
-        .annotate(
-            tag_rows=nested_tags(),
-            byline_rows=nested_bylines(),
-        )
-    )
 
 
 @reversion.register(follow=("bylines",))
@@ -274,9 +54,6 @@ class Article(models.Model):
 
     # States in which a story is public once its publication minute has come.
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
-    # What lists read of each story (`card_rows`): its card (articles/cards.py), the key the
-    # card is kept under (updated_at), the home page's blocks and pinned lead.
-    CARD_FIELDS = declared.ON_CARDS
 
     headline = models.CharField("العنوان", max_length=255)
     slug = models.SlugField(
@@ -503,27 +280,9 @@ class Article(models.Model):
             height=self.lead_image_height,
         )
 
-    @cached_property
-    def story_tags(self) -> list:
-        """The story's tags by name: from its row when it was read with them (`with_tags`,
-        `for_reader`), else in one query."""
-        from articles.models.tags import Tag  # tags.py builds on this module
-
-        if "tag_rows" in self.__dict__:
-            tags = [Tag.from_db(None, ["id", "name", "slug"], row) for row in unnest(self.tag_rows)]
-        else:
-            tags = list(self.tags.all())
-        return sorted(tags, key=lambda tag: tag.name)
-
     def ordered_authors(self) -> list[Editor]:
-        """Authors in byline order; uses the bylines a list or page read for its stories
-        (with the story, `nested_bylines`, or after it, `read_bylines`) when it did, else one
-        query."""
-        if "byline_editors" in self.__dict__:
-            return self.byline_editors
-        if "byline_rows" in self.__dict__:
-            self.byline_editors = bylines_of_row(self.byline_rows)
-            return self.byline_editors
+        """Authors in byline order. A list of stories prefetches `bylines` with their editors
+        (the admin's list does); public pages read stories as `reading/` shapes instead."""
         return [byline.editor for byline in self.bylines.all()]
 
 

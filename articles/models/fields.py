@@ -57,12 +57,13 @@ class ArticleField:
     restored: bool  # restoring an older version brings its value back
     on_cards: bool  # read to build a story's card
     on_lists: bool  # read to place a story in a long list before its card is found
+    on_headlines: bool  # read for a link-only list (breaking strip, editors' picks, most read)
     on_the_page: bool  # shown on the article page
     search: Search | None
     source: Source = Source.MODEL
 
 
-def _field(name, group, *, form, compare, restored, cards, lists, page, search=None):
+def _field(name, group, *, form, compare, restored, cards, lists, heads, page, search=None):
     return ArticleField(
         name=name,
         group=group,
@@ -71,6 +72,7 @@ def _field(name, group, *, form, compare, restored, cards, lists, page, search=N
         restored=restored,
         on_cards=cards,
         on_lists=lists,
+        on_headlines=heads,
         on_the_page=page,
         search=search,
     )
@@ -85,6 +87,7 @@ def _admin_only(name, group, source):
         restored=False,
         on_cards=False,
         on_lists=False,
+        on_headlines=False,
         on_the_page=False,
         search=None,
         source=source,
@@ -97,31 +100,31 @@ T, N, B, NO = Compare.TEXT, Compare.NAMED, Compare.BODY, Compare.NO
 # fmt: off
 ARTICLE_FIELDS = (
     _admin_only("opened_at", MAIN, Source.FORM),
-    _field("kicker", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, page=True, search=Search.DEK),  # noqa: E501
-    _field("headline", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, page=True, search=Search.HEADLINE),  # noqa: E501
-    _field("slug", MAIN, form=True, compare=N, restored=True, cards=True, lists=False, page=True),
-    _field("dek", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, page=True, search=Search.DEK),  # noqa: E501
-    _field("body", MAIN, form=True, compare=B, restored=True, cards=False, lists=False, page=True, search=Search.BODY),  # noqa: E501
-    _field("lead_image", LEAD_IMAGE, form=True, compare=N, restored=True, cards=True, lists=False, page=True),  # noqa: E501
-    _field("lead_image_width", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=True, lists=False, page=True),  # noqa: E501
-    _field("lead_image_height", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=True, lists=False, page=True),  # noqa: E501
-    _field("lead_image_alt", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, page=True),  # noqa: E501
-    _field("lead_image_caption", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, page=True),  # noqa: E501
-    _field("lead_image_credit", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, page=True),  # noqa: E501
-    _field("section", PUBLISHING, form=True, compare=N, restored=True, cards=True, lists=True, page=True),  # noqa: E501
-    _field("tags", PUBLISHING, form=False, compare=NO, restored=False, cards=False, lists=False, page=True),  # noqa: E501
-    _field("status", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=False, page=False),  # noqa: E501
+    _field("kicker", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, heads=True, page=True, search=Search.DEK),  # noqa: E501
+    _field("headline", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, heads=True, page=True, search=Search.HEADLINE),  # noqa: E501
+    _field("slug", MAIN, form=True, compare=N, restored=True, cards=True, lists=False, heads=True, page=True),  # noqa: E501
+    _field("dek", MAIN, form=True, compare=T, restored=True, cards=True, lists=False, heads=False, page=True, search=Search.DEK),  # noqa: E501
+    _field("body", MAIN, form=True, compare=B, restored=True, cards=False, lists=False, heads=False, page=True, search=Search.BODY),  # noqa: E501
+    _field("lead_image", LEAD_IMAGE, form=True, compare=N, restored=True, cards=True, lists=False, heads=False, page=True),  # noqa: E501
+    _field("lead_image_width", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=True, lists=False, heads=False, page=True),  # noqa: E501
+    _field("lead_image_height", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=True, lists=False, heads=False, page=True),  # noqa: E501
+    _field("lead_image_alt", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("lead_image_caption", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("lead_image_credit", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("section", PUBLISHING, form=True, compare=N, restored=True, cards=True, lists=True, heads=False, page=True),  # noqa: E501
+    _field("tags", PUBLISHING, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("status", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
     _admin_only("workflow_comment", PUBLISHING, Source.FORM),
-    _field("published_at", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=True, page=True),  # noqa: E501
+    _field("published_at", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=True, heads=True, page=True),  # noqa: E501
     _admin_only("transition_log", PUBLISHING, Source.DISPLAY),
-    _field("is_breaking", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, page=True),  # noqa: E501
-    _field("is_featured", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, page=False),  # noqa: E501
-    _field("is_pinned", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=False, page=False),  # noqa: E501
-    _field("pinned_until", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=True, page=False),  # noqa: E501
-    _field("created_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, page=False),  # noqa: E501
-    _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, page=False),  # noqa: E501
-    _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, page=True),  # noqa: E501
-    _field("updated_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, page=False),  # noqa: E501
+    _field("is_breaking", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=True),  # noqa: E501
+    _field("is_featured", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=False),  # noqa: E501
+    _field("is_pinned", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
+    _field("pinned_until", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=True, heads=False, page=False),  # noqa: E501
+    _field("created_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
+    _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
+    _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, heads=False, page=True),  # noqa: E501
+    _field("updated_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
 )
 # fmt: on
 
@@ -140,6 +143,7 @@ NAMED_IN_HISTORY = _names(lambda e: e.compare is Compare.NAMED)
 RESTORED = _names(lambda e: e.restored)
 ON_CARDS = _names(lambda e: e.on_cards)
 ON_LISTS = _names(lambda e: e.on_lists)
+ON_HEADLINES = _names(lambda e: e.on_headlines)
 ON_THE_PAGE = _names(lambda e: e.on_the_page)
 SEARCHED = _names(lambda e: e.search is not None)
 

@@ -10,8 +10,8 @@ no row holds, and each request binds its own values to the same SQL.
 arguments. Each value must reach the SQL as parameters (ids, lists of ids, datetimes), and
 `build` must not choose its query by them: what changes the SQL itself (a LIMIT) belongs in
 `shape`, and a list's length is part of the shape already (one compilation per length). The
-rows come back as model instances (`objects`, made as Django's own iteration makes them) or as
-dictionaries (`rows`), so the queryset must not use `select_related` or `prefetch_related`.
+queryset is a `.values()` one and its rows come back as dictionaries (`rows`), which the read
+side turns into its story shapes (`stories.py`).
 """
 
 from collections.abc import Callable
@@ -56,15 +56,6 @@ class _Compiled:
         self.model, self.compiler, self.sql, self.bound = model, compiler, sql, bound
         # What turns the database's values into Python's (SQLite's dates and booleans).
         self.converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        # Where a model's fields and its annotations sit in a row, as Django's ModelIterable
-        # finds them on every run (RawQuerySet worked them out anew each time, from the names).
-        if compiler.klass_info is not None:
-            fields = compiler.klass_info["select_fields"]
-            self.model_columns = slice(fields[0], fields[-1] + 1)
-            self.model_names = [
-                column.target.attname for column, _, _ in compiler.select[self.model_columns]
-            ]
-            self.annotation_columns = dict(compiler.annotation_col_map)
 
     def params(self, values: dict[str, Value], connection) -> list:
         # Adapted once: the home page's query carries its time in each of its 23 reads.
@@ -111,23 +102,6 @@ def _compiled(build, shape: tuple, values: dict, connection) -> _Compiled:
     if key not in kept:
         kept[key] = _compile(build, shape, values, connection)
     return kept[key]
-
-
-def objects(
-    build: Callable[..., QuerySet], *, shape: tuple = (), using: str = "default", **values: Value
-) -> list[Model]:
-    """The model instances `build(shape=shape, **values)` selects, from SQL compiled once per
-    shape; deferred fields and annotations come as the queryset would give them."""
-    connection = connections[using]
-    compiled = _compiled(build, shape, values, connection)
-    model, columns, names = compiled.model, compiled.model_columns, compiled.model_names
-    instances = []
-    for row in _fetch(compiled, values, connection)[1]:
-        instance = model.from_db(using, names, row[columns])
-        for name, column in compiled.annotation_columns.items():
-            setattr(instance, name, row[column])
-        instances.append(instance)
-    return instances
 
 
 def rows(

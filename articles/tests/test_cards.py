@@ -8,20 +8,30 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import uri_to_iri
 from lxml import html as lxml_html
 
 from articles.dates import to_arabic_indic
 from articles.models import Article, ArticleAuthor
-from articles.models.articles import read_bylines
 from articles.pagecache import deps, version
 from articles.pagecache import pages as caching
+from articles.reading import queries
 from articles.tests.factories import ArticleFactory, EditorFactory, jpeg_upload
 from articles.web import cards
-from articles.web.cards import byline_html, card_html
+from articles.web.cards import card_html
 
 pytestmark = pytest.mark.django_db
+
+
+def byline_html(authors) -> str:
+    return get_template("includes/byline.html").render({"authors": authors}).strip()
+
+
+def card_of(article):
+    """The story as a list reads it for its card."""
+    return queries.published_cards([article.pk])[article.pk]
 
 
 def test_byline_joins_names_the_arabic_way():
@@ -34,14 +44,14 @@ def test_byline_joins_names_the_arabic_way():
 
 def test_card_escapes_what_the_desk_typed(section):
     article = ArticleFactory(section=section, headline='<script>alert("x")</script> & عنوان')
-    card = card_html(article)
+    card = card_html(card_of(article))
     assert "<script>" not in card
     assert "&lt;script&gt;" in card and "&amp; عنوان" in card
 
 
 def test_a_card_links_its_story_once_through_its_headline(section):
     article = ArticleFactory(section=section, lead_image=jpeg_upload())
-    card = lxml_html.fromstring(card_html(article))
+    card = lxml_html.fromstring(card_html(card_of(article)))
     story_links = [
         a for a in card.iter("a") if a.get("href") == uri_to_iri(article.get_absolute_url())
     ]
@@ -51,8 +61,8 @@ def test_a_card_links_its_story_once_through_its_headline(section):
 
 def test_lead_card_is_a_larger_heading_with_its_dek_and_an_eager_picture(section):
     article = ArticleFactory(section=section, dek="ملخص الخبر", lead_image=jpeg_upload())
-    lead = lxml_html.fromstring(card_html(article, large=True))
-    plain = lxml_html.fromstring(card_html(article))
+    lead = lxml_html.fromstring(card_html(card_of(article), large=True))
+    plain = lxml_html.fromstring(card_html(card_of(article)))
     assert lead.find(".//h2").text_content() == article.headline
     assert "ملخص الخبر" in lead.text_content() and "ملخص الخبر" not in plain.text_content()
     assert lead.find(".//img").get("fetchpriority") == "high"
@@ -64,7 +74,7 @@ def test_card_date_reads_in_the_papers_time_zone_and_digits(section):
     moment = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
     article = ArticleFactory(section=section, published_at=moment)
     local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
-    time = lxml_html.fromstring(card_html(article, arabic_indic=True)).find(".//time")
+    time = lxml_html.fromstring(card_html(card_of(article), arabic_indic=True)).find(".//time")
     assert time.get("datetime") == local.strftime("%Y-%m-%dT%H:%M:%S%z")
     assert time.text_content() == f"{to_arabic_indic(str(local.day))} مارس ٢٠٢٦"
 
@@ -133,10 +143,11 @@ def test_each_story_read_together_gets_its_own_bylines_in_the_desks_order(sectio
     first = ArticleFactory(section=section, authors=[mona, ahmed])
     second = ArticleFactory(section=section, authors=[ahmed, mona])
     third = ArticleFactory(section=section, authors=[ahmed])
-    stories = list(Article.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk"))
     with CaptureQueriesContext(connection) as captured:
-        read_bylines(stories)
-        names = [[editor.name for editor in story.ordered_authors()] for story in stories]
+        read = queries.published_cards([first.pk, second.pk, third.pk])
+        names = [
+            [editor.name for editor in read[story.pk].authors] for story in (first, second, third)
+        ]
     assert names == [["منى", "أحمد"], ["أحمد", "منى"], ["أحمد"]]
     assert len(captured) == 1
 
@@ -216,7 +227,7 @@ def test_the_home_page_reads_in_full_only_the_stories_whose_card_it_builds(
 
 def test_a_listed_story_taken_down_before_its_card_is_built_shows_no_card(rf, section):
     story = ArticleFactory(section=section)
-    (listed,), _ = Article.objects.front_page(
+    (listed,), _ = queries.front_page(
         latest_count=1, per_section=1, section_ids=[], now=story.published_at
     )
     Article.objects.filter(pk=story.pk).update(status=Article.Status.WITHDRAWN)
@@ -230,10 +241,10 @@ def test_a_card_read_while_an_editor_changes_is_not_kept(rf, section, masthead, 
     story = ArticleFactory(section=section)
     request = rf.get("/")
     request.newsroom_build_started = time.time()
-    story = Article.objects.card_rows().get(pk=story.pk)  # read before the rename lands
+    story = card_of(story)  # read before the rename lands
     caching.bump([deps.SITE])  # an editor renamed meanwhile
     cards.prepare_cards(request, [([story], False)], arabic_indic=False)
     assert cards_built == [story.pk]
-    fresh = Article.objects.card_rows().get(pk=story.pk)
+    fresh = card_of(story)
     cards.prepare_cards(request, [([fresh], False)], arabic_indic=False)
     assert cards_built == [story.pk, story.pk]  # built again: the first was not stored

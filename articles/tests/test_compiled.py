@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.reading.compiled import objects, rows
+from articles.reading.compiled import rows
 from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,6 @@ def _section_stories(*, shape, section_ids, now):
         .order_by("-published_at", "-pk")
         .values("pk", "published_at", "is_pinned")[:count]
     )
-
-
-def _newest_of_section(*, shape, section_id, now):
-    return Article.objects.published(now=now).filter(section_id=section_id).order_by("-pk")[:1]
 
 
 def test_each_run_binds_its_own_values_and_converts_them_as_the_orm_does(masthead):
@@ -42,13 +38,6 @@ def test_each_run_binds_its_own_values_and_converts_them_as_the_orm_does(masthea
         assert found == expected
         assert all(isinstance(row["is_pinned"], bool) for row in found)
     assert len(rows(_section_stories, shape=(3,), section_ids=[sport.pk], now=now)) == 1
-
-
-def test_stories_come_as_the_queryset_would_give_them(masthead):
-    story = ArticleFactory()
-    (found,) = objects(_newest_of_section, section_id=story.section_id, now=timezone.now())
-    assert found == story
-    assert found.headline == story.headline
 
 
 def _forgets_its_values(*, shape, section_id, now):

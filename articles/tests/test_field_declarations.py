@@ -2,6 +2,7 @@
 the declaration holds: a new editable field left out of it fails the system check, and every
 declared field reaches the admin form, history's comparison and restore."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from articles import checks, workflow
 from articles.admin import history
 from articles.models import Article
 from articles.models import fields as declared
+from articles.reading import stories
 from articles.tests.admin_forms import change_url
 from articles.tests.factories import ArticleFactory, SectionFactory, jpeg_upload
 
@@ -172,7 +174,17 @@ def test_comparing_two_versions_shows_a_change_of_each_declared_compared_field(m
     }
 
 
-def test_cards_read_the_fields_declared_for_cards():
-    assert Article.CARD_FIELDS == declared.ON_CARDS
+def test_each_story_shape_has_the_fields_declared_for_its_use():
+    def shape_fields(shape):
+        return {field.name for field in dataclasses.fields(shape)}
+
+    def as_columns(names):
+        return {f"{name}_id" if name == "section" else name for name in names} - {"tags"}
+
+    assert as_columns(declared.ON_CARDS) <= shape_fields(stories.Card)
+    assert as_columns(declared.ON_THE_PAGE) <= shape_fields(stories.Story)
+    assert as_columns(declared.ON_HEADLINES) <= shape_fields(stories.Headline)
+    assert as_columns(declared.ON_LISTS) <= shape_fields(stories.Placement)
+    assert "body" not in shape_fields(stories.Card)
     assert "headline" in declared.ON_CARDS and "body" not in declared.ON_CARDS
     assert "body" in declared.ON_THE_PAGE

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Masthead
+from articles.reading.queries import story_for_reader
 from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -35,29 +36,31 @@ def test_second_editor_in_chief_fails_validation_with_arabic_message():
         EditorFactory.build(name="آخر", slug="آخر", is_editor_in_chief=True).full_clean()
 
 
-def test_a_reader_gets_the_story_its_tags_and_its_bylines_in_one_query():
+def test_a_reader_gets_the_story_its_section_tags_and_bylines_in_one_query():
     ahmed = EditorFactory(name="أحمد")
     mona = EditorFactory(name="منى", is_editor_in_chief=True)
     story = ArticleFactory(authors=[mona, ahmed])  # the desk's order, not the editors'
     story.tags.add("نفط", "اقتصاد")
-    Article.objects.for_reader(story.pk)  # compiled on first use
+    story_for_reader(story.pk)  # compiled on first use
     with CaptureQueriesContext(connection) as captured:
-        read = Article.objects.for_reader(story.pk)
-        tags = [(tag.name, tag.get_absolute_url()) for tag in read.story_tags]
-        bylines = [(editor.name, editor.get_absolute_url()) for editor in read.ordered_authors()]
+        read = story_for_reader(story.pk)
+        tags = [(tag.name, tag.get_absolute_url()) for tag in read.tags]
+        bylines = [(editor.name, editor.get_absolute_url()) for editor in read.authors]
+        section = (read.section.name, read.section.get_absolute_url())
     assert len(captured) == 1
+    assert section == (story.section.name, story.section.get_absolute_url())
     assert tags == [(tag.name, tag.get_absolute_url()) for tag in story.tags.order_by("name")]
     assert [name for name, _ in tags] == ["اقتصاد", "نفط"]
     assert bylines == [(mona.name, mona.get_absolute_url()), (ahmed.name, ahmed.get_absolute_url())]
-    assert read.ordered_authors()[0].is_editor_in_chief is True
-    assert read.ordered_authors()[1].is_editor_in_chief is False
+    assert read.authors[0].is_editor_in_chief is True
+    assert read.authors[1].is_editor_in_chief is False
 
 
 def test_a_story_without_tags_or_bylines_reads_with_none():
     story = ArticleFactory()
     story.bylines.all().delete()
-    read = Article.objects.for_reader(story.pk)
-    assert read.story_tags == [] and read.ordered_authors() == []
+    read = story_for_reader(story.pk)
+    assert read.tags == [] and read.authors == []
 
 
 def test_published_excludes_drafts_and_future_stories():

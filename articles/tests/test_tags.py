@@ -121,6 +121,10 @@ def test_article_page_links_its_tags(client, published_article):
     )
 
 
+def ids(stories) -> list[int]:
+    return [story.pk for story in stories]
+
+
 def test_related_stories_share_tags_first_most_shared_first_then_the_same_section(masthead):
     section, elsewhere = SectionFactory(), SectionFactory()
     article = ArticleFactory(section=section)
@@ -131,7 +135,7 @@ def test_related_stories_share_tags_first_most_shared_first_then_the_same_sectio
     one_tag.tags.add("الناتو")
     same_section = ArticleFactory(section=section)
     ArticleFactory(section=elsewhere)  # nothing in common
-    assert related_articles(article) == [two_tags, one_tag, same_section]
+    assert ids(related_articles(article)) == ids([two_tags, one_tag, same_section])
 
 
 def test_related_stories_filled_by_shared_tags_are_the_most_shared_then_the_newest(masthead):
@@ -148,7 +152,7 @@ def test_related_stories_filled_by_shared_tags_are_the_most_shared_then_the_newe
     for story in one_tag:
         story.tags.add("باكستان")
     ArticleFactory(section=section)  # the section's newest: not needed, the tags filled it
-    assert related_articles(article) == [two_tags, *one_tag[:3]]
+    assert ids(related_articles(article)) == ids([two_tags, *one_tag[:3]])
 
 
 def test_related_stories_never_include_drafts_scheduled_stories_or_the_article_itself(masthead):
@@ -159,7 +163,7 @@ def test_related_stories_never_include_drafts_scheduled_stories_or_the_article_i
     later = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=1))
     for hidden in (draft, later):
         hidden.tags.add("الناتو")
-    assert related_articles(article) == []
+    assert ids(related_articles(article)) == ids([])
 
 
 def test_related_stories_follow_each_story_and_the_clock_though_their_query_is_compiled_once(
@@ -172,11 +176,11 @@ def test_related_stories_follow_each_story_and_the_clock_though_their_query_is_c
     nato.tags.add("الناتو")
     pakistan_soon = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
     pakistan_soon.tags.add("باكستان")
-    assert related_articles(first) == [nato]
+    assert ids(related_articles(first)) == [nato.pk]
     assert related_articles(second) == []
     time_machine.move_to(pakistan_soon.published_at + timedelta(minutes=1))
-    assert related_articles(second) == [pakistan_soon]
-    assert related_articles(first) == [nato]
+    assert ids(related_articles(second)) == [pakistan_soon.pk]
+    assert ids(related_articles(first)) == [nato.pk]
 
 
 def test_related_stories_come_with_their_bylines_in_the_desks_order_in_one_query(masthead):
@@ -191,7 +195,7 @@ def test_related_stories_come_with_their_bylines_in_the_desks_order_in_one_query
     related_articles(article, tags=tags)  # compiled on first use
     with CaptureQueriesContext(connection) as captured:
         bylines = [
-            [editor.name for editor in story.ordered_authors()]
+            [editor.name for editor in story.authors]
             for story in related_articles(article, tags=tags)
         ]
     assert bylines == [["أحمد", "منى"], ["منى"]]
@@ -211,4 +215,6 @@ def test_related_stories_for_an_untagged_story_are_its_sections_latest(masthead)
     article = ArticleFactory(section=section)
     neighbour = ArticleFactory(section=section)
     ArticleFactory(section=SectionFactory())  # elsewhere
-    assert related_articles(article, tags=[]) == related_articles(article) == [neighbour]
+    assert (
+        ids(related_articles(article, tags=[])) == ids(related_articles(article)) == [neighbour.pk]
+    )

@@ -24,6 +24,8 @@ from articles import images
 from articles.models import Article, Editor, Section
 from articles.pagecache.deps import Dep
 from articles.pagecache.pages import CachedFeedMixin
+from articles.reading import queries
+from articles.reading.stories import Story
 from articles.web import frame
 
 FEED_SIZE = 30
@@ -40,7 +42,7 @@ class FeedScope:
     editor: Editor | None = None
 
 
-def article_summary(article: Article) -> str:
+def article_summary(article: Story) -> str:
     """The item's summary as HTML, which is how readers render it: the dek, or the start of the
     body as text, escaped, so text typed as `<img …>` stays text."""
     if article.dek:
@@ -77,12 +79,7 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return Article.objects.published()
 
     def items(self, scope):
-        items = list(
-            self.articles(scope)
-            .for_listing()
-            .with_tags()
-            .order_by("-published_at", "-pk")[:FEED_SIZE]
-        )
+        items = queries.latest_stories(self.articles(scope), limit=FEED_SIZE)
         for item in items:
             item.feed_base_url = scope.base_url
         return items
@@ -94,7 +91,7 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return article_summary(article)
 
     def item_author_name(self, article):
-        return "، ".join(editor.name for editor in article.ordered_authors()) or None
+        return "، ".join(editor.name for editor in article.authors) or None
 
     def item_pubdate(self, article):
         return article.published_at
@@ -103,14 +100,14 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return article.updated_at
 
     def item_categories(self, article):
-        return [article.section.name, *(tag.name for tag in article.story_tags)]
+        return [article.section.name, *(tag.name for tag in article.tags)]
 
     def item_enclosures(self, article):
         # The largest JPEG rendition, as link previews use: never the uploaded original.
         picture = article.lead_picture
         if picture is None:
             return []
-        length = images.share_length(article.lead_image, picture)
+        length = images.share_length(article.lead_image_file, picture)
         if length is None:  # the photo went missing: no enclosure rather than a broken one
             return []
         mime_type = mimetypes.guess_type(picture.share_name)[0] or "image/jpeg"

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from articles.models import Article, Masthead, Tag
+from articles.models import Masthead, Tag
+from articles.reading.stories import Story
 
 LOGO_PATH = "articles/logo.png"
 LOGO_SIZE = (600, 60)  # Google's publisher-logo box
@@ -30,7 +31,7 @@ def publisher(request: HttpRequest, masthead: Masthead) -> dict:
 
 
 def article_json_ld(
-    *, article: Article, tags: list[Tag], request: HttpRequest, masthead: Masthead
+    *, article: Story, tags: list[Tag], request: HttpRequest, masthead: Masthead
 ) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -49,7 +50,7 @@ def article_json_ld(
                 "name": editor.name,
                 "url": request.build_absolute_uri(editor.get_absolute_url()),
             }
-            for editor in article.ordered_authors()
+            for editor in article.authors
         ],
         "publisher": publisher(request, masthead),
         "articleSection": article.section.name,

@@ -11,12 +11,13 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, RedirectView, TemplateView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView, View
 
-from articles import most_read, preview, search
+from articles import preview, search
 from articles.models import Article, Editor, Section, SharePreviewLink, Tag
 from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITEMAPS, Dep
 from articles.pagecache.pages import CachedPageMixin
+from articles.reading import queries
 from articles.reading.related import related_articles
 from articles.web import cards, frame, previews
 from articles.web.sitemaps import news_articles
@@ -31,9 +32,9 @@ HOME_HIGHLIGHTS_LIMIT = 20
 
 class StoryCardsMixin:
     """Views whose stories show as cards: the cards come from this process's copies or the
-    shared cache, and only the ones that changed are built (articles/cards.py)."""
+    shared cache, and only the ones that changed are built (`web/cards.py`)."""
 
-    def prepare_cards(self, *groups: tuple[list[Article], bool]) -> None:
+    def prepare_cards(self, *groups: tuple[list, bool]) -> None:
         masthead = frame.masthead(self.request)
         cards.prepare_cards(
             self.request,
@@ -43,7 +44,7 @@ class StoryCardsMixin:
 
 
 class StoryListMixin(StoryCardsMixin):
-    """For ListViews of stories: the page's stories are read here, once, for their cards."""
+    """For ListViews of stories (`queries.CardList`): the page's cards are read here, once."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,14 +64,14 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         nav_sections = {section.pk: section for section in frame.navigation_sections(self.request)}
-        latest, stories_by_section = Article.objects.front_page(
+        latest, stories_by_section = queries.front_page(
             latest_count=HOME_LATEST_COUNT + 1,
             per_section=HOME_STORIES_PER_SECTION,
             section_ids=list(nav_sections),
             now=now,
         )
         breaking_since = now - timedelta(minutes=settings.NEWSROOM_BREAKING_MAX_AGE_MINUTES)
-        highlights = Article.objects.home_highlights(
+        highlights = queries.home_highlights(
             breaking_since=breaking_since, limit=HOME_HIGHLIGHTS_LIMIT, now=now
         )
         blocks = {
@@ -97,7 +98,7 @@ class HomeView(CachedPageMixin, StoryCardsMixin, TemplateView):
             lead=latest[0] if latest else None,
             latest=latest[1:],
             section_blocks=list(blocks.items()),
-            most_read=most_read.todays_most_read(),
+            most_read=queries.todays_most_read(),
             website_json_ld=previews.website_json_ld(
                 request=self.request, masthead=frame.masthead(self.request)
             ),
@@ -122,12 +123,12 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
         shown = {nav.slug: nav for nav in frame.navigation_sections(self.request)}
         self.section = shown.get(slug) or get_object_or_404(Section, slug=slug)
         self.depends_on(Dep.section(self.section.slug), MOST_READ)
-        return self.section.articles.published().card_rows()
+        return queries.section_cards(self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             section=self.section,
-            most_read=most_read.todays_most_read(section=self.section),
+            most_read=queries.todays_most_read(section=self.section),
             **kwargs,
         )
 
@@ -137,14 +138,10 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        # Its tags and bylines come in the story's row, and its section is one of the
-        # navigation's (kept with the frame) but for a hidden one.
-        story = Article.objects.for_reader(self.kwargs["pk"])
+        # Its section, tags and bylines come in the story's row.
+        story = queries.story_for_reader(self.kwargs["pk"])
         if story is None:
             raise Http404
-        shown = {nav.pk: nav for nav in frame.navigation_sections(self.request)}
-        if story.section_id in shown:
-            story.section = shown[story.section_id]
         return story
 
     def get(self, request, *args, **kwargs):
@@ -168,7 +165,7 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         return self.object.pk
 
     def get_context_data(self, **kwargs):
-        tags = self.object.story_tags
+        tags = self.object.tags
         # Related stories come from the same section and tags: their changes show here too.
         self.depends_on(
             Dep.article(self.object.pk),
@@ -208,7 +205,7 @@ class EditorView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
         self.depends_on(Dep.editor(self.editor.slug))
-        return Article.objects.published().filter(authors=self.editor).card_rows()
+        return queries.editor_cards(self.editor)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
@@ -224,7 +221,7 @@ class TagView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.depends_on(Dep.tag(self.tag.slug))
-        return Article.objects.published().filter(tagged_items__tag=self.tag).card_rows()
+        return queries.tag_cards(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -258,7 +255,7 @@ class SearchView(CachedPageMixin, TemplateView):
             page_obj=page,
             paginator=paginator,
             is_paginated=page.has_other_pages(),
-            hits=search.search_hits(list(page.object_list), terms),
+            hits=queries.search_hits(list(page.object_list), terms),
         )
         return context
 
@@ -299,22 +296,28 @@ class RobotsTxtView(TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class PreviewMixin:
+class PreviewMixin(View):
     """An unpublished article on the public design: bannered, never indexed, never cached."""
 
     template_name = "articles/preview.html"
-    context_object_name = "article"
-
-    def get_queryset(self):
-        return Article.objects.for_listing()
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
+    def render_preview(self, article: Article, **context) -> TemplateResponse:
+        """The story as readers will read it (`queries.story_for_staff`), under a banner that
+        says its state (`desk_story`, the desk's row)."""
+        story = queries.story_for_staff(article.pk)
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            {"article": story, "tags": story.tags, "desk_story": article, **context},
+        )
 
-class PreviewView(PreviewMixin, LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+
+class PreviewView(LoginRequiredMixin, PermissionRequiredMixin, PreviewMixin):
     """Staff see any article, whatever its state, as readers will see it."""
 
     login_url = "admin:login"
@@ -323,15 +326,18 @@ class PreviewView(PreviewMixin, LoginRequiredMixin, PermissionRequiredMixin, Det
     def has_permission(self):
         return self.request.user.is_staff and super().has_permission()
 
+    def get(self, request, *args, **kwargs):
+        return self.render_preview(get_object_or_404(Article, pk=kwargs["pk"]))
 
-class SharedPreviewView(PreviewMixin, DetailView):
+
+class SharedPreviewView(PreviewMixin):
     """Someone without an account sees one article through a share link while it works."""
 
     def get(self, request, *args, **kwargs):
         try:
-            self.object = preview.article_for_token(self.kwargs["token"])
+            article = preview.article_for_token(self.kwargs["token"])
         except preview.PreviewLinkEnded:
             return TemplateResponse(request, "articles/preview_expired.html", status=410)
         except (SharePreviewLink.DoesNotExist, Article.DoesNotExist) as error:
             raise Http404 from error
-        return self.render_to_response(self.get_context_data(object=self.object, shared=True))
+        return self.render_preview(article, shared=True)

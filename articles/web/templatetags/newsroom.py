@@ -99,7 +99,7 @@ def _arabic_indic(context) -> bool:
 
 @register.simple_tag(takes_context=True)
 def article_card(context, article, large=False) -> str:
-    """`{% article_card article %}`: a story in a list (articles/cards.py)."""
+    """`{% article_card story %}`: a story in a list (`web/cards.py`)."""
     return cards.prepared_card(article, large=large, arabic_indic=_arabic_indic(context))
 
 
@@ -111,7 +111,7 @@ def article_cards(context, articles) -> str:
 
 
 def _cards(stories, *, arabic_indic: bool) -> str:
-    return mark_safe(  # noqa: S308 - cards are built by format_html, which escapes
+    return mark_safe(  # noqa: S308 - cards are rendered by their template, which escapes
         "".join(
             cards.prepared_card(story, large=False, arabic_indic=arabic_indic) for story in stories
         )
@@ -121,7 +121,9 @@ def _cards(stories, *, arabic_indic: bool) -> str:
 @register.simple_tag(takes_context=True)
 def section_blocks(context, blocks) -> str:
     """`{% section_blocks blocks %}`: the home page's block of each section, its title linking
-    to the section and its newest stories as cards (a template loop cost more than the blocks)."""
+    to the section and its newest stories as cards. Built here rather than as a template loop,
+    which made every rebuild of the home page markedly dearer (bench/RESULTS.md): the cards
+    inside are templates, rendered once per edit and kept."""
     arabic_indic = _arabic_indic(context)
     return format_html_join(
         "\n",
@@ -141,7 +143,7 @@ def section_blocks(context, blocks) -> str:
     )
 
 
-@register.simple_tag
+@register.inclusion_tag("includes/picture.html")
 def picture(
     picture,
     *,
@@ -152,21 +154,23 @@ def picture(
     img_class="",
     display_width=None,
     display_height=None,
-) -> str:
-    """`{% picture article.lead_picture alt=… sizes=… priority=True %}` (articles/cards.py)."""
-    return cards.picture_html(
-        picture,
-        alt=alt,
-        sizes=sizes,
-        lazy=lazy,
-        priority=priority,
-        img_class=img_class,
-        width=display_width,
-        height=display_height,
-    )
+) -> dict:
+    """`{% picture article.lead_picture alt=… sizes=… priority=True %}`: one responsive image
+    (`includes/picture.html`, which cards include too); `display_width` and `display_height`
+    when its box has a fixed size."""
+    return {
+        "picture": picture,
+        "alt": alt,
+        "sizes": sizes,
+        "lazy": lazy,
+        "priority": priority,
+        "img_class": img_class,
+        "width": display_width,
+        "height": display_height,
+    }
 
 
-@register.simple_tag
-def byline(article) -> str:
-    """`{% byline article %}`: its authors in byline order, linked (articles/cards.py)."""
-    return cards.byline_html(article.ordered_authors())
+@register.inclusion_tag("includes/byline.html")
+def byline(story) -> dict:
+    """`{% byline story %}`: its authors in byline order, linked (`includes/byline.html`)."""
+    return {"authors": story.authors}

@@ -1,0 +1,302 @@
+"""Every query a public page runs, each returning one story shape (`reading/stories.py`).
+
+Pages, feeds and search call these; none of them reads an `Article` of the ORM. The queries a
+page runs on every cold request are compiled once per shape (`compiled.py`), and a story's
+bylines and tags come nested in its row (`nested.py`): both are private to this package.
+"""
+
+from datetime import datetime
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article, ArticleAuthor, Section, TaggedArticle
+from articles.models import fields as declared
+from articles.pagecache import deps
+from articles.pagecache import pages as caching
+from articles.reading import compiled
+from articles.reading.nested import nested
+from articles.reading.stories import (
+    EDITOR_FIELDS,
+    SECTION_FIELDS,
+    Card,
+    Headline,
+    Placement,
+    SearchHit,
+    Story,
+    columns,
+)
+
+CARD_COLUMNS = ("pk", *columns(declared.ON_CARDS))
+PLACEMENT_COLUMNS = ("pk", *columns(declared.ON_LISTS))
+HEADLINE_COLUMNS = ("pk", *columns(declared.ON_HEADLINES))
+STORY_COLUMNS = ("pk", *columns(declared.ON_THE_PAGE))
+_SECTION_COLUMNS = tuple(f"section__{name}" for name in SECTION_FIELDS)
+
+MOST_READ_COUNT = 5
+NEWEST_FIRST = ("-published_at", "-pk")
+
+
+# --- Building blocks ---------------------------------------------------------------------
+
+
+def ids_of_any(*arms: QuerySet | tuple[QuerySet, str]) -> RawSQL:
+    """The ids the querysets select, as one UNION ALL for `pk__in`: each arm's `pk`, or the
+    field an arm names as `(queryset, field)`.
+
+    Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
+    OR of the same conditions made the database scan the whole archive instead. The queries
+    built with it are compiled once (`compiled`), so twenty arms cost no more per request
+    than one.
+    """
+    parts, params = [], []
+    for arm in arms:
+        queryset, field = arm if isinstance(arm, tuple) else (arm, "pk")
+        sql, arm_params = queryset.values(field).query.sql_with_params()
+        # Django compiled `sql`; every value stays a parameter.
+        parts.append(f"SELECT * FROM ({sql}) AS arm_{len(parts)}")  # noqa: S608
+        params.extend(arm_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
+
+
+def nested_bylines():
+    """A story's bylines, read in its row: decoded by `stories.editors_of`."""
+    return nested(
+        ArticleAuthor.objects.all(),
+        "article",
+        "position",
+        "pk",
+        *(f"editor__{name}" for name in EDITOR_FIELDS),
+    )
+
+
+def nested_tags():
+    """A story's tags, read in its row: decoded by `stories.tags_of`."""
+    return nested(TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug")
+
+
+def card_values(stories: QuerySet) -> QuerySet:
+    """The rows of `stories` a card is built from, its bylines nested."""
+    return stories.values(*CARD_COLUMNS, byline_rows=nested_bylines())
+
+
+def story_values(stories: QuerySet) -> QuerySet:
+    """The rows of `stories` as a reader reads them whole: section, bylines and tags in the
+    same row."""
+    return stories.values(
+        *STORY_COLUMNS, *_SECTION_COLUMNS, byline_rows=nested_bylines(), tag_rows=nested_tags()
+    )
+
+
+def _story(row: dict) -> Story:
+    section = Section.from_db(None, SECTION_FIELDS, [row.pop(name) for name in _SECTION_COLUMNS])
+    return Story(section=section, **row)
+
+
+# --- The home page -----------------------------------------------------------------------
+
+
+def front_page(
+    *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
+) -> tuple[list[Placement], dict[int, list[Placement]]]:
+    """The home page's published stories in one query: the latest `latest_count` (a story
+    pinned as the lead, and not expired, first), and the newest `per_section` of each section.
+
+    One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
+    (few: read through the flag's partial index), and each section's newest. The union holds
+    the paper's newest `latest_count` and each section's newest `per_section`, so ordering it
+    by date gives both lists; nothing ever sorts the archive. Compiled once per number of
+    sections. The stories come as placements: their cards are found by key (`web/cards.py`).
+    """
+    rows = compiled.rows(
+        _front_page_rows,
+        shape=(latest_count, per_section),
+        section_ids=list(section_ids),
+        now=now,
+    )
+    stories = [Placement(**row) for row in rows]
+    stories.sort(key=lambda story: (-story.published_at.timestamp(), -story.pk))
+    latest = stories[:latest_count] + [
+        story for story in stories[latest_count:] if story.pinned_now
+    ]
+    latest.sort(key=lambda story: not story.pinned_now)  # stable: newest first otherwise
+    blocks = {section_id: [] for section_id in section_ids}
+    for story in stories:
+        block = blocks.get(story.section_id)
+        if block is not None and len(block) < per_section:
+            block.append(story)
+    return latest[:latest_count], blocks
+
+
+def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: datetime):
+    latest_count, per_section = shape
+    published = Article.objects.published(now=now)
+    pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
+    return (
+        published.filter(
+            pk__in=ids_of_any(
+                published.order_by(*NEWEST_FIRST)[:latest_count],
+                published.filter(pinned_now).order_by(),
+                *(
+                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[:per_section]
+                    for section_id in section_ids
+                ),
+            )
+        )
+        .annotate(
+            pinned_now=Case(
+                When(pinned_now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values(*PLACEMENT_COLUMNS, "pinned_now")
+    )
+
+
+def home_highlights(*, breaking_since: datetime, limit: int, now: datetime) -> list[Headline]:
+    """Published breaking stories younger than `breaking_since` and featured stories, newest
+    first, in one query compiled once: the home page splits them into the breaking strip and
+    the editors' picks."""
+    rows = compiled.rows(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
+    return [Headline(**row) for row in rows]
+
+
+def _highlights(*, shape: tuple[int], breaking_since: datetime, now: datetime):
+    (limit,) = shape
+    published = Article.objects.published(now=now)
+    return (
+        published.filter(
+            pk__in=ids_of_any(
+                # Few rows each, read through the flags' partial indexes.
+                published.filter(is_breaking=True, published_at__gte=breaking_since).order_by(),
+                published.filter(is_featured=True).order_by(),
+            )
+        )
+        .order_by(*NEWEST_FIRST)
+        .values(*HEADLINE_COLUMNS)[:limit]
+    )
+
+
+# --- Cards -------------------------------------------------------------------------------
+
+
+def published_cards(story_ids: list[int]) -> dict[int, Card]:
+    """The cards to build of these stories, by id, in one query: those still published."""
+    if not story_ids:
+        return {}
+    rows = compiled.rows(_cards_of, story_ids=list(story_ids), now=timezone.now())
+    return {row["pk"]: Card(**row) for row in rows}
+
+
+def _cards_of(*, shape: tuple, story_ids: list[int], now: datetime):
+    return card_values(Article.objects.published(now=now).filter(pk__in=story_ids).order_by())
+
+
+class CardList:
+    """Published stories as cards, for Django's Paginator: counted by the database, and each
+    page's cards read in one query with their bylines."""
+
+    ordered = True
+
+    def __init__(self, stories: QuerySet):
+        self.stories = stories.order_by(*NEWEST_FIRST)
+
+    def count(self) -> int:
+        return self.stories.count()
+
+    def __getitem__(self, index: slice) -> list[Card]:
+        return [Card(**row) for row in card_values(self.stories)[index]]
+
+
+def section_cards(section: Section) -> CardList:
+    return CardList(Article.objects.published().filter(section=section))
+
+
+def editor_cards(editor) -> CardList:
+    return CardList(Article.objects.published().filter(authors=editor))
+
+
+def tag_cards(tag) -> CardList:
+    return CardList(Article.objects.published().filter(tagged_items__tag=tag))
+
+
+# --- Whole stories -----------------------------------------------------------------------
+
+
+def story_for_reader(story_id: int) -> Story | None:
+    """The published story with this id, or None, with its section, tags and bylines in the
+    same row, from SQL compiled once: every article page starts here."""
+    found = compiled.rows(_published_story, story_id=story_id, now=timezone.now())
+    return _story(found[0]) if found else None
+
+
+def _published_story(*, shape: tuple, story_id: int, now: datetime):
+    return story_values(Article.objects.published(now=now).filter(pk=story_id))
+
+
+def story_for_staff(story_id: int) -> Story | None:
+    """The story with this id whatever its state, for the desk's previews."""
+    found = list(story_values(Article.objects.filter(pk=story_id)))
+    return _story(found[0]) if found else None
+
+
+def latest_stories(stories: QuerySet, *, limit: int) -> list[Story]:
+    """The newest `limit` of these published stories, whole (a feed's items)."""
+    return [_story(row) for row in story_values(stories.order_by(*NEWEST_FIRST)[:limit])]
+
+
+# --- Lists of headlines ------------------------------------------------------------------
+
+
+def todays_most_read(*, section: Section | None = None) -> list[Headline]:
+    """`most_read` for today, kept until the counts are written again (at most once a minute)
+    or a story on the list changes: the pages that show the list are built without its query,
+    which reads every story read today."""
+    day = timezone.localdate()
+    shown_on = deps.Dep.section(section.slug) if section else deps.HOME
+    return caching.piece(
+        f"newsroom:most-read:{day.isoformat()}:{section.pk if section else 'all'}",
+        [deps.MOST_READ, shown_on],
+        lambda: most_read(day=day, section=section),
+    )
+
+
+def most_read(
+    *, day=None, section: Section | None = None, limit: int = MOST_READ_COUNT
+) -> list[Headline]:
+    """The day's most-read published stories (site-wide or in one section), in one query."""
+    day = day or timezone.localdate()
+    stories = Article.objects.published().filter(read_counts__day=day)
+    if section is not None:
+        stories = stories.filter(section=section)
+    rows = (
+        stories.annotate(reads=Sum("read_counts__count", filter=Q(read_counts__day=day)))
+        .order_by("-reads", *NEWEST_FIRST)
+        .values(*HEADLINE_COLUMNS)[:limit]
+    )
+    return [Headline(**row) for row in rows]
+
+
+# --- Search ------------------------------------------------------------------------------
+
+
+def search_hits(article_ids: list[int], terms: list[str]) -> list[SearchHit]:
+    """One page of results, in the given order, with highlighted headline and snippet."""
+    found = {
+        story.pk: story
+        for story in map(
+            _story, story_values(Article.objects.published().filter(pk__in=article_ids))
+        )
+    }
+    return [
+        SearchHit(
+            story=story,
+            headline=search.highlight(story.headline, terms),
+            snippet=search.snippet(story, terms),
+        )
+        for story in (found.get(pk) for pk in article_ids)
+        if story is not None
+    ]

@@ -1,0 +1,180 @@
+"""The shapes a public page reads a story in, one per use.
+
+Each shape's fields are the columns the field declaration names for its use
+(`articles/models/fields.py`): a card has `ON_CARDS`, the article page `ON_THE_PAGE`, a
+link-only list `ON_HEADLINES`, a long list's placement `ON_LISTS`. A shape holds what its query
+read and nothing lazy: a template can touch only what was read, so it can cost no query the
+page did not plan. Adding a field to a use is a line in the declaration; the shape follows.
+
+Bylines and tags come nested in the story's row (`reading/nested.py`) as JSON and are decoded
+when first asked for: a card kept in the cache is placed without decoding its byline.
+"""
+
+from dataclasses import dataclass, field, make_dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from articles import images
+from articles.addresses import address
+from articles.models import Article, Editor, Section, Tag
+from articles.models import fields as declared
+from articles.reading.nested import unnest
+
+EDITOR_FIELDS = tuple(editor_field.attname for editor_field in Editor._meta.concrete_fields)
+SECTION_FIELDS = tuple(section_field.attname for section_field in Section._meta.concrete_fields)
+TAG_FIELDS = ("id", "name", "slug")
+_LEAD_IMAGE = Article._meta.get_field("lead_image")
+
+
+def columns(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The table's columns for these declared fields: the section as its id; the tags, which
+    are rows of their own, come nested instead."""
+    return tuple(f"{name}_id" if name == "section" else name for name in names if name != "tags")
+
+
+def editors_of(byline_rows: str | None) -> list[Editor]:
+    """The editors of a story's nested bylines, in byline order."""
+    return [_editor(values) for _position, _pk, *values in sorted(unnest(byline_rows))]
+
+
+def _editor(values: list) -> Editor:
+    # JSON has no booleans on SQLite (0 and 1): each value as its field would read it.
+    return Editor.from_db(
+        None,
+        EDITOR_FIELDS,
+        [
+            editor_field.to_python(value)
+            for editor_field, value in zip(Editor._meta.concrete_fields, values, strict=True)
+        ],
+    )
+
+
+def tags_of(tag_rows: str | None) -> list[Tag]:
+    """A story's nested tags, by name."""
+    tags = [Tag.from_db(None, TAG_FIELDS, row) for row in unnest(tag_rows)]
+    return sorted(tags, key=lambda tag: tag.name)
+
+
+class _Addressed:
+    """What every shape of a story answers: its address."""
+
+    pk: int
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return address("articles:article", pk=self.pk, slug=self.slug or "-")
+
+
+class _Pictured:
+    """A shape that read the lead photo's name and size: its renditions, without storage."""
+
+    lead_image: str
+    lead_image_width: int | None
+    lead_image_height: int | None
+
+    @cached_property
+    def lead_picture(self) -> images.Picture | None:
+        return images.picture(
+            self.lead_image_file,
+            images.LEAD,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
+        )
+
+    @cached_property
+    def lead_image_file(self):
+        """The photo as its model field gives it (for its storage and name)."""
+        return _LEAD_IMAGE.attr_class(None, _LEAD_IMAGE, self.lead_image or "")
+
+
+class _Bylined:
+    byline_rows: str | None
+
+    @cached_property
+    def authors(self) -> list[Editor]:
+        """The story's editors in byline order."""
+        return editors_of(self.byline_rows)
+
+
+def _shape(name: str, names: tuple[str, ...], *extra, bases: tuple, doc: str) -> type:
+    cls = make_dataclass(
+        name,
+        [("pk", int), *((column, Any) for column in columns(names)), *extra],
+        bases=bases,
+        eq=False,
+        kw_only=True,
+    )
+    # Importable by name, so the kept lists of them (most read) can be stored and read back.
+    cls.__module__, cls.__doc__ = __name__, doc
+    return cls
+
+
+# The card markup a list's story was given (`web/cards.prepare_cards`), by variant.
+_PREPARED = ("prepared_cards", dict, field(default_factory=dict, repr=False))
+
+Placement = _shape(
+    "Placement",
+    declared.ON_LISTS,
+    ("pinned_now", bool, field(default=False)),
+    _PREPARED,
+    bases=(),
+    doc="Where a story stands in a long list (the home page's ninety), before its card is "
+    "found: its card's key (`pk`, `updated_at`), its section and time, its pin.",
+)
+
+Card = _shape(
+    "Card",
+    declared.ON_CARDS,
+    ("byline_rows", str | None, field(default=None, repr=False)),
+    _PREPARED,
+    bases=(_Addressed, _Pictured, _Bylined),
+    doc="A story in a list, as its card shows it: picture, kicker, headline, dek, byline, time.",
+)
+
+Headline = _shape(
+    "Headline",
+    declared.ON_HEADLINES,
+    bases=(_Addressed,),
+    doc="A story in a link-only list: the breaking strip, the editors' picks, most read.",
+)
+
+
+class _Told(_Addressed, _Pictured, _Bylined):
+    section: Section
+    tag_rows: str | None
+    published_at: datetime
+    updated_at: datetime
+
+    @cached_property
+    def tags(self) -> list[Tag]:
+        return tags_of(self.tag_rows)
+
+    @property
+    def was_updated_after_publication(self) -> bool:
+        return bool(
+            self.published_at and (self.updated_at - self.published_at).total_seconds() > 60
+        )
+
+
+Story = _shape(
+    "Story",
+    declared.ON_THE_PAGE,
+    ("section", Section | None, field(default=None)),
+    ("byline_rows", str | None, field(default=None, repr=False)),
+    ("tag_rows", str | None, field(default=None, repr=False)),
+    bases=(_Told,),
+    doc="A story as a reader reads it whole: the article page, a feed's item, a search hit.",
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A story found by a reader's search, its headline and a passage marked where it
+    matched."""
+
+    story: Story
+    headline: SafeString
+    snippet: SafeString
