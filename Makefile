@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test test-processes e2e browser-check lint format migrations-check ci clean bench load-test lighthouse
+.PHONY: install run serve test test-processes e2e browser-check lint format migrations-check ci clean bench load-test lighthouse messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,9 @@ lighthouse: install browser-check node_modules/.installed
 
 ci:
 	bash .ci/run
+
+messages: install  ## compile locale/ar (gettext's msgfmt); commit the .mo with the .po
+	$(VENV)/bin/python manage.py compilemessages -l ar --ignore '.venv*' --ignore node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules e2e-screenshots bench/lighthouse-reports

@@ -1,13 +1,15 @@
 """Server-side cleaning of rich text: whatever the browser sends, readers get safe HTML.
 
 `Article.save()` calls `clean_body()` on every save path (admin, importer, shell, any API), so
-this allowlist is the paper's real defence; the editor's own filter (articles/richtext.py)
+this allowlist is the paper's real defence; the editor's own filter (articles/admin/richtext.py)
 only keeps editors from writing what would be removed here.
 
 Allowed: paragraphs, headings h2-h4, emphasis, links (http, https, mailto, tel; each gets
 rel="noopener noreferrer"), lists, block quotes, figures with captions, images served from our
-own media, simple tables, and embeds (iframes) from `NEWSROOM_EMBED_SOURCES` only, sandboxed.
-Everything else goes: scripts and styles with their content, event handlers, style attributes,
+own media, simple tables, and embeds (iframes) from `NEWSROOM_EMBED_SOURCES` only, sandboxed;
+a direction (`dir`: ltr, rtl or auto) on paragraphs, quotes and divisions, a language anywhere.
+A caption still reading the editor's placeholder is removed. Everything else goes: scripts
+and styles with their content, event handlers, style attributes,
 classes (except the editor's figure marker), forms, objects, data:/javascript: URLs, srcdoc.
 """
 
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "a",
+    "p", "div", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "a",
     "ul", "ol", "li", "blockquote", "figure", "figcaption", "img",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "hr",
     "iframe",
@@ -34,13 +36,18 @@ EMBED_ATTRIBUTES = {
     "loading": "lazy",
     "referrerpolicy": "strict-origin-when-cross-origin",
 }
+# A paragraph's direction, for a quote in English inside Arabic copy (the editor's
+# left-to-right and right-to-left buttons): on these blocks only, with these values only.
+DIRECTION_TAGS = ("p", "blockquote", "div")
+DIRECTIONS = {"ltr", "rtl", "auto"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "iframe": {"src", "width", "height", "title", "allowfullscreen", *EMBED_ATTRIBUTES},
-    "*": {"dir", "lang"},
+    **{tag: {"dir"} for tag in DIRECTION_TAGS},
+    "*": {"lang"},
 }
 ALLOWED_CLASSES = {"figure": {"image"}}  # CKEditor's captioned image (image2)
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -93,6 +100,9 @@ def is_allowed_embed(value: str) -> bool:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "dir":
+        direction = value.strip().lower()
+        return direction if direction in DIRECTIONS else None
     if tag == "img" and attribute == "src":
         return value if is_own_media_url(value) else None
     if tag == "iframe":
@@ -174,8 +184,42 @@ def _tidy_media(html: str) -> str:
     return "".join(parser.parts)
 
 
+# What CKEditor's captioned image (image2) writes under a photo until the editor types a
+# caption (its Arabic interface, and its English one): never shown to readers.
+CAPTION_PLACEHOLDERS = ("تسمية", "Caption")
+_PLACEHOLDERS = "|".join(re.escape(text) for text in CAPTION_PLACEHOLDERS)
+_PLACEHOLDER_CAPTION = re.compile(
+    rf"<figcaption(?:\s[^>]*)?>\s*(?:{_PLACEHOLDERS})\s*</figcaption>"
+)
+
+
+def _drop_placeholder_captions(html: str) -> str:
+    """Remove a caption still reading the editor's placeholder (nh3's output is canonical, so
+    an untouched one always looks the same); the photo stays, uncaptioned."""
+    if "<figcaption" not in html:
+        return html
+    return _PLACEHOLDER_CAPTION.sub("", html)
+
+
 def clean_body(html: str) -> str:
-    return _nh3(_tidy_media(_nh3(html or "")))
+    return _nh3(_tidy_media(_drop_placeholder_captions(_nh3(html or ""))))
+
+
+_BLOCK_TAG = "|".join(
+    sorted(ALLOWED_TAGS - {"strong", "b", "em", "i", "u", "s", "a", "img"}, key=len, reverse=True)
+)
+# HTML's white space only: a no-break or thin space is part of the copy.
+_SPACE_AROUND_BLOCK = re.compile(rf"[ \t\n\r\f]*(</?(?:{_BLOCK_TAG})\b[^>]*>)[ \t\n\r\f]*")
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+
+
+def normalized_body(html: str) -> str:
+    """The body as a reader's browser renders it, for telling a real edit from a new spelling
+    of the same copy: cleaned (entities, attribute order and quotes made canonical), runs of
+    white space made one, and white space around block elements (which shows nothing) gone.
+    CKEditor writes untouched copy again with its own line breaks and entities."""
+    cleaned = _SPACES.sub(" ", clean_body(html))
+    return _SPACE_AROUND_BLOCK.sub(r"\1", cleaned).strip(" ")
 
 
 _MEDIA_ELEMENT = re.compile(r"<(img|iframe)\b", re.IGNORECASE)

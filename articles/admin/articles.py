@@ -133,6 +133,19 @@ class ArticleAuthorInline(admin.TabularInline):
         return obj is None or workflow.can_edit(article=obj, user=request.user)
 
 
+def stories_count(count: int) -> str:
+    """A number of stories the Arabic way: «خبر واحد»، «خبران»، «3 أخبار»، «11 خبرًا»، «100 خبر»."""
+    if count == 1:
+        return "خبر واحد"
+    if count == 2:
+        return "خبران"
+    if 3 <= count % 100 <= 10:
+        return f"{count} أخبار"
+    if 11 <= count % 100 <= 99:
+        return f"{count} خبرًا"
+    return f"{count} خبر"
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "؛ ".join(error.messages)
@@ -296,23 +309,85 @@ class ArticleAdmin(VersionAdmin):
         if move is not None:
             workflow.SERVICES[move](article=article, by=request.user, **form.move_kwargs)
             request.article_move = move
-            self.message_user(request, f"{move.done} الخبر «{article}».", messages.SUCCESS)
+            request.article_move_note = form.move_kwargs.get("comment", "").strip()
 
-    def _note_move(self, request):
+    # History and messages: what this save did, in the newsroom's words ------------------------
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        request.article_save_summary = history.describe_save(form, formsets, add=add)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def _history_comment(self, request) -> str:
+        """The version's comment: what changed, then the state move and its note."""
+        summary = getattr(request, "article_save_summary", "")
         move = getattr(request, "article_move", None)
-        return f" — {move.done}" if move is not None else ""
+        if move is None:
+            return summary
+        note = getattr(request, "article_move_note", "")
+        done = f"{move.done}: {note}" if note else move.done
+        return done if summary == history.UNCHANGED else f"{summary} — {done}"
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         if revision_is_active():
-            set_revision_comment(f"{entry.get_change_message()}{self._note_move(request)}")
+            set_revision_comment(self._history_comment(request))
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         if revision_is_active():
-            set_revision_comment(f"{entry.get_change_message()}{self._note_move(request)}")
+            set_revision_comment(self._history_comment(request))
         return entry
+
+    def _saved_message(self, request, obj, *, add: bool) -> str:
+        move = getattr(request, "article_move", None)
+        edited = getattr(request, "article_save_summary", "") != history.UNCHANGED
+        if add:
+            message = f"أُنشئ الخبر «{obj}» " + (f"و{move.done}." if move else "مسودةً.")
+        elif move is not None:
+            message = f"{move.done} الخبر «{obj}»" + ("، وحُفظت التعديلات عليه." if edited else ".")
+        elif edited:
+            message = f"حُفظت التعديلات على الخبر «{obj}»."
+        else:
+            message = f"حُفظ الخبر «{obj}» ولم يتغير فيه شيء."
+        if "_continue" in request.POST and self.has_change_permission(request, obj):
+            message += " يمكنك مواصلة التعديل أدناه."
+        return message
+
+    def _after_save(self, request, obj, *, add: bool, respond):
+        """Say what the save did (Django's own Arabic says «added» for a change), then go on as
+        the admin does, except after a move that takes the story out of the writer's hands:
+        then they see it rendered, on the preview, not its markup in a read-only form."""
+        self.message_user(request, self._saved_message(request, obj, add=add), messages.SUCCESS)
+        if (
+            getattr(request, "article_move", None) is not None
+            and "_popup" not in request.POST
+            and not self.has_change_permission(request, obj)
+        ):
+            return HttpResponseRedirect(reverse("articles:preview", args=[obj.pk]))
+        request.article_message_given = True
+        return respond()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(
+            request,
+            obj,
+            add=True,
+            respond=lambda: super(ArticleAdmin, self).response_add(request, obj, post_url_continue),
+        )
+
+    def response_change(self, request, obj):
+        return self._after_save(
+            request,
+            obj,
+            add=False,
+            respond=lambda: super(ArticleAdmin, self).response_change(request, obj),
+        )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "article_message_given", False) and level == messages.SUCCESS:
+            return  # this save's message was already given, in the newsroom's words
+        super().message_user(request, message, level, *args, **kwargs)
 
     def view_on_site(self, obj):
         # Only a story readers can see has a page on the site; the others get "معاينة".
@@ -393,7 +468,7 @@ class ArticleAdmin(VersionAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, f"{done}: {moved} من الأخبار.", messages.SUCCESS)
+            self.message_user(request, f"{done}: {stories_count(moved)}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, f"لم يتم: {line}", messages.ERROR)
 

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
-from articles import workflow
+from articles import sanitize, workflow
 from articles.models import Article, ArticleAuthor
 from articles.models import fields as declared
 
@@ -78,6 +79,29 @@ class ArticleAdminForm(forms.ModelForm):
                 for move in workflow.available_moves(article=article, user=self.editing_user)
                 if move.target != self.original_status
             ]
+
+    def clean_body(self):
+        """The stored body when the posted one is the same copy written another way: CKEditor
+        writes an untouched body again with its own line breaks and entities, which is no edit
+        (the version keeps the body as it was, and history does not name it)."""
+        body = self.cleaned_data.get("body", "")
+        stored = self.initial.get("body")
+        if stored is not None and sanitize.normalized_body(body) == sanitize.normalized_body(
+            stored
+        ):
+            return stored
+        return body
+
+    @cached_property
+    def changed_data(self):
+        """The fields whose content this save changes, as history names them: the edit token
+        and the workflow note are not content (the move and its note are logged with it), and
+        the body counts only when its copy changed (see clean_body)."""
+        changed = [name for name in super().changed_data if name not in declared.FORM_ONLY]
+        cleaned = getattr(self, "cleaned_data", {})
+        if "body" in changed and "body" in cleaned and cleaned["body"] == self.initial.get("body"):
+            changed.remove("body")
+        return changed
 
     def clean(self):
         cleaned = super().clean()

@@ -145,3 +145,51 @@ def version_summary(version: Version) -> dict:
         "status": Article.Status(data["status"]).label if data.get("status") else "",
         "bylines": _bylines(version),
     }
+
+
+# What one save did, in the words the history page shows -------------------------------------
+
+
+UNCHANGED = "حُفظ دون تغيير"
+
+
+def arabic_list(items: list[str]) -> str:
+    """«أ، ب وج»: commas between, «و» joined to the last."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{'، '.join(items[:-1])} و{items[-1]}"
+
+
+def _changed_labels(form) -> list[str]:
+    # Labels, never field names: a field without a label is bookkeeping, not copy. The state
+    # changes only by a workflow move, which the comment names with its note.
+    return [
+        str(form.fields[name].label)
+        for name in form.changed_data
+        if name != "status" and form.fields[name].label
+    ]
+
+
+def _bylines_changed(formsets) -> bool:
+    return any(
+        formset.new_objects or formset.changed_objects or formset.deleted_objects
+        for formset in formsets
+        if formset.model is ArticleAuthor
+    )
+
+
+def describe_save(form, formsets, *, add: bool) -> str:
+    """What an admin save changed, for its version: «عُدّل العنوان والمتن؛ الكتّاب: …».
+
+    Only fields whose content changed are named (the form decides, see
+    ArticleAdminForm.changed_data), by their labels; an unchanged save says so.
+    """
+    parts = ["أُنشئ الخبر"] if add else []
+    labels = [] if add else _changed_labels(form)
+    if labels:
+        parts.append(f"عُدّل {arabic_list(labels)}")
+    if not add and _bylines_changed(formsets):
+        bylines = ArticleAuthor.objects.filter(article=form.instance).select_related("editor")
+        names = "، ".join(byline.editor.name for byline in bylines.order_by("position", "pk"))
+        parts.append(f"الكتّاب الآن: {names}" if names else "حُذف الكتّاب")
+    return "؛ ".join(parts) or UNCHANGED

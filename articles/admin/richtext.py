@@ -4,8 +4,10 @@ Models store plain HTML in a TextField and templates render the sanitized HTML, 
 CKEditor means changing this module (and `INSTALLED_APPS`) only. Here live:
 
 - the editor's configuration for Arabic news copy: Arabic interface, right-to-left content, a
-  short toolbar, and a content filter (CKEditor's ACF) that mirrors `articles/sanitize.py`, so
-  the editor never produces markup the server would strip (no fonts, colours or alignment);
+  short toolbar with only the plugins behind it, left-to-right and right-to-left paragraph
+  buttons, photos that fit the editing area, and a content filter (CKEditor's ACF) derived
+  from `articles/sanitize.py`'s allow-list, so the editor never produces markup the server
+  would strip (no fonts, colours or alignment);
 - the image upload endpoint the editor posts to: staff only, every file checked by
   `articles/images.py` first, answered in CKEditor's own formats with an Arabic message.
 """
@@ -19,6 +21,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
@@ -26,24 +29,63 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 
-from articles import images
+from articles import images, sanitize
 
-# Mirrors articles/sanitize.py in CKEditor's "allowed content rules" syntax: the dialogs hide
-# every option these rules do not allow (table borders, image alignment, link targets...), and
-# pasted content (Word, Google Docs, other sites) is filtered to it before it is even saved.
-ALLOWED_CONTENT = "; ".join(
-    [
-        "p h2 h3 h4 strong em b i u s br hr blockquote ul ol li figcaption caption",
-        "a[!href,title]",
-        "img[!src,alt,width,height]",
-        "figure(image)",
-        "table thead tbody tfoot tr",
-        "th[colspan,rowspan,scope]",
-        "td[colspan,rowspan]",
-        "iframe[!src,width,height,title,allowfullscreen,sandbox,loading,referrerpolicy]",
-        "p h2 h3 h4 blockquote li td th figcaption[dir,lang]",
-    ]
-)
+# Attributes without which the editor drops an element (the sanitizer drops an image or an
+# embed without its source too; a link without an address is only a word).
+REQUIRED_ATTRIBUTES = {"a": {"href"}, "img": {"src"}, "iframe": {"src"}}
+
+
+def _allowed_content_rules() -> str:
+    """articles/sanitize.py's allow-list in CKEditor's "allowed content rules" syntax, one rule
+    per tag: the dialogs hide every option these rules do not allow (table borders, image
+    alignment, link targets...), the bidi buttons only work where `dir` is kept, and pasted
+    content (Word, Google Docs, other sites) is filtered to it before it is even saved.
+    Derived, not copied, so the editor and the sanitizer cannot drift apart."""
+    everywhere = sanitize.ALLOWED_ATTRIBUTES.get("*", set())
+    rules = []
+    for tag in sorted(sanitize.ALLOWED_TAGS):
+        required = REQUIRED_ATTRIBUTES.get(tag, set())
+        attributes = sorted(sanitize.ALLOWED_ATTRIBUTES.get(tag, set()) | everywhere)
+        rule = tag
+        if attributes:
+            rule += "[" + ",".join(f"!{a}" if a in required else a for a in attributes) + "]"
+        if classes := sanitize.ALLOWED_CLASSES.get(tag):
+            rule += "(" + ",".join(sorted(classes)) + ")"
+        rules.append(rule)
+    return "; ".join(rules)
+
+
+ALLOWED_CONTENT = _allowed_content_rules()
+# Never inline styles (the sanitizer keeps no `style`), whatever a plugin would like to write.
+DISALLOWED_CONTENT = "*{*}"
+
+# The toolbar, and exactly the plugins behind it (their own dependencies load with them):
+# nothing else of the full build is started, so no button, menu item or dialog offers markup
+# the sanitizer would strip.
+TOOLBAR = [
+    ["Format", "Bold", "Italic"],
+    ["NumberedList", "BulletedList", "Blockquote"],
+    ["BidiRtl", "BidiLtr"],
+    ["Link", "Unlink"],
+    ["Image", "Table", "Iframe"],
+    ["PasteFromWord", "PasteText", "RemoveFormat"],
+    ["Undo", "Redo"],
+    ["Source", "Maximize"],
+]
+PLUGINS = (
+    # the editing area and its chrome
+    "wysiwygarea", "toolbar", "elementspath", "resize", "a11yhelp", "contextmenu",
+    "enterkey", "entities", "htmlwriter", "magicline", "showborders",
+    # the toolbar's buttons
+    "format", "basicstyles", "list", "blockquote", "bidi", "link",
+    "image2", "uploadimage", "filebrowser", "table", "tabletools", "tableselection", "iframe",
+    "clipboard", "pastetext", "pastefromword", "pastefromgdocs", "pastefromlibreoffice",
+    "removeformat", "undo", "sourcearea", "maximize",
+)  # fmt: skip
+
+# Inside the editing area (an iframe with CKEditor's own stylesheet): photos fit its width.
+CONTENTS_CSS = ("ckeditor/ckeditor/contents.css", "articles/admin/editor-contents.css")
 
 CONFIG = {
     "language": "ar",
@@ -52,22 +94,17 @@ CONFIG = {
     "height": 420,
     "width": "100%",
     "toolbar": "Newsroom",
-    "toolbar_Newsroom": [
-        ["Format", "Bold", "Italic"],
-        ["NumberedList", "BulletedList", "Blockquote"],
-        ["Link", "Unlink"],
-        ["Image", "Table", "Iframe"],
-        ["PasteFromWord", "PasteText", "RemoveFormat"],
-        ["Undo", "Redo"],
-        ["Source", "Maximize"],
-    ],
+    "toolbar_Newsroom": TOOLBAR,
     "format_tags": "p;h2;h3;h4",
-    # image2: images with captions (<figure class="image"> + <figcaption>).
-    # uploadimage: pasted or dropped images are uploaded, not kept as data: URLs.
-    # iframe: embeds; articles/sanitize.py keeps only those from NEWSROOM_EMBED_SOURCES.
-    "extraPlugins": "image2,uploadimage,iframe",
-    "removePlugins": "exportpdf,image,scayt,wsc,flash,forms,smiley,font,colorbutton",
+    # image2: images with captions (<figure class="image"> + <figcaption>); a caption left at
+    # its placeholder is removed by the sanitizer. uploadimage: pasted or dropped images are
+    # uploaded, not kept as data: URLs. iframe: embeds; articles/sanitize.py keeps only those
+    # from NEWSROOM_EMBED_SOURCES. bidi: a paragraph left-to-right for a quote in English.
+    "plugins": ",".join(PLUGINS),
+    "extraPlugins": "",
+    "removePlugins": "",
     "allowedContent": ALLOWED_CONTENT,
+    "disallowedContent": DISALLOWED_CONTENT,
     "pasteFromWordRemoveFontStyles": True,
     "pasteFromWordPromptCleanup": False,
     "linkShowAdvancedTab": False,
@@ -112,6 +149,7 @@ class BodyEditorWidget(CKEditorWidget):
         self.config["filebrowserUploadUrl"] = upload_url
         self.config["filebrowserImageUploadUrl"] = upload_url
         self.config["uploadUrl"] = f"{upload_url}?responseType=json"
+        self.config["contentsCss"] = [static(path) for path in CONTENTS_CSS]
 
 
 def body_editor_widget():

@@ -368,3 +368,81 @@ def test_desk_editor_cannot_delete_articles_only_the_chief_can(
     assert Article.objects.filter(pk=published_article.pk).exists()
     assert client_of(chief_user).post(delete_url, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=published_article.pk).exists()
+
+
+# --- Every message says what happened, in Arabic --------------------------------------------
+
+
+def messages_of(response) -> list[str]:
+    """The messages as a reader sees them (Django links the object's name)."""
+    from django.contrib.messages import get_messages
+    from django.utils.html import strip_tags
+
+    return [strip_tags(str(message)) for message in get_messages(response.wsgi_request)]
+
+
+def test_saving_an_existing_story_says_saved_not_added(client_of, desk_editor, published_article):
+    response = save_article(client_of(desk_editor), published_article, headline="عنوان معدل")
+    assert messages_of(response) == ["حُفظت التعديلات على الخبر «عنوان معدل»."]
+
+
+def test_saving_without_a_change_says_nothing_changed(client_of, desk_editor, published_article):
+    response = save_article(client_of(desk_editor), published_article)
+    (message,) = messages_of(response)
+    assert "لم يتغير فيه شيء" in message and "إضافة" not in message
+
+
+def test_a_move_from_the_form_says_the_move_once(client_of, desk_editor, draft_article):
+    response = save_article(client_of(desk_editor), draft_article, status=Status.PUBLISHED)
+    assert messages_of(response) == [f"نُشر الخبر «{draft_article.headline}»."]
+
+
+def test_after_sending_to_review_the_reporter_sees_the_story_rendered(
+    client_of, reporter, reporters_draft
+):
+    client = client_of(reporter)
+    response = save_article(client, reporters_draft, status=Status.REVIEW)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("articles:preview", args=[reporters_draft.pk])
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<p>متن الخبر.</p>" in html  # the body rendered, not shown as markup
+    assert "&lt;p&gt;" not in html
+    assert "أُرسل إلى المراجعة الخبر" in html
+
+
+def test_list_actions_count_stories_the_arabic_way(client_of, desk_editor, section):
+    drafts = ArticleFactory.create_batch(2, section=section, status=Status.DRAFT)
+    response = run_action(client_of(desk_editor), "publish_selected", drafts)
+    assert "نُشر: خبران." in messages_of(response)
+
+
+def test_stories_count_follows_arabic_number_agreement():
+    from articles.admin.articles import stories_count
+
+    assert [stories_count(n) for n in (1, 2, 3, 10, 11, 99, 100, 103)] == [
+        "خبر واحد", "خبران", "3 أخبار", "10 أخبار", "11 خبرًا", "99 خبرًا", "100 خبر",
+        "103 أخبار",
+    ]  # fmt: skip
+
+
+def test_section_editor_and_masthead_messages_say_saved_and_deleted(client_of, chief_user):
+    client = client_of(chief_user)
+    section = Section.objects.create(name="ثقافة", slug="ثقافة")
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    data = {"name": "ثقافة وفنون", "slug": "ثقافة", "nav_position": 3, "description": ""}
+    response = client.post(url, data, follow=True)
+    assert "حُفظت التعديلات على قسم «ثقافة وفنون»." in messages_of(response)
+    masthead = Masthead.objects.first() or Masthead.objects.create()
+    response = client.post(
+        reverse("admin:articles_masthead_change", args=[masthead.pk]),
+        {"site_name": "الدستور", "tagline": "", "chief_role_label": "رئيس التحرير"},
+        follow=True,
+    )
+    assert "حُفظت التعديلات على الترويسة «" in " ".join(messages_of(response))
+    response = client.post(
+        reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"}, follow=True
+    )
+    assert "حُذف قسم «ثقافة وفنون»." in messages_of(response)
+    assert not any("نجحت" in m or "نجح" in m for m in messages_of(response))

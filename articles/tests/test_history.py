@@ -165,3 +165,60 @@ def test_an_imported_article_starts_its_history_with_its_bylines(section):
     (version,) = versions_of(article)
     assert version.revision.comment == "استُورد من ملف نصي"
     assert history.compare_versions(version, version).old_bylines == "محمد الباز"
+
+
+# --- History reads like a newsroom's -------------------------------------------------------
+
+
+def last_comment(article) -> str:
+    return versions_of(article)[-1].revision.get_comment()
+
+
+def test_saving_a_story_untouched_names_no_field_and_no_internal_name(
+    client_of, desk_editor, published_article
+):
+    save_article(client_of(desk_editor), published_article)
+    comment = last_comment(published_article)
+    assert comment == "حُفظ دون تغيير"
+    assert "opened_at" not in comment and "workflow_comment" not in comment
+
+
+def test_body_written_again_by_the_editor_is_not_marked_changed(
+    client_of, desk_editor, published_article
+):
+    published_article.body = "<p>«قال» الوزير&nbsp;اليوم</p><p>نص <strong>مهم</strong></p>"
+    published_article.save()
+    stored = Article.objects.get(pk=published_article.pk)
+    rewritten = "<p>&laquo;قال&raquo; الوزير&nbsp;اليوم</p>\n\n<p>نص <strong>مهم</strong></p>\n"
+    save_article(client_of(desk_editor), stored, body=rewritten)
+    assert last_comment(published_article) == "حُفظ دون تغيير"
+    assert Article.objects.get(pk=published_article.pk).body == stored.body
+
+
+def test_a_real_edit_is_named_by_its_labels(client_of, desk_editor, published_article):
+    save_article(
+        client_of(desk_editor),
+        published_article,
+        headline="عنوان جديد",
+        body="<p>متن آخر تمامًا.</p>",
+    )
+    assert last_comment(published_article) == "عُدّل العنوان والمتن"
+
+
+def test_a_move_from_the_form_is_logged_with_its_note_not_as_a_field(
+    client_of, reporter, reporters_draft
+):
+    save_article(
+        client_of(reporter), reporters_draft, status=Status.REVIEW, workflow_comment="جاهز"
+    )
+    assert last_comment(reporters_draft) == "أُرسل إلى المراجعة: جاهز"
+
+
+def test_history_page_shows_no_internal_field_names(client_of, desk_editor, published_article):
+    client = client_of(desk_editor)
+    save_article(client, published_article)
+    save_article(client, Article.objects.get(pk=published_article.pk), dek="ملخص جديد")
+    html = client.get(history_url(published_article)).content.decode()
+    assert "عُدّل الملخص" in html
+    for internal in ("opened_at", "workflow_comment", "changed", "Changed"):
+        assert internal not in html

@@ -167,13 +167,60 @@ def test_editor_uploads_to_the_checked_address_and_has_no_file_browser(staff_cli
     assert config["filebrowserUploadUrl"] == upload_url
     assert config["uploadUrl"].startswith(upload_url)
     assert "filebrowserBrowseUrl" not in config
-    assert {"image2", "uploadimage", "iframe"} <= set(config["extraPlugins"].split(","))
+    assert {"image2", "uploadimage", "iframe", "bidi"} <= set(config["plugins"].split(","))
 
 
-def test_editor_content_filter_allows_exactly_the_sanitizers_tags():
-    rules = [rule.strip() for rule in richtext.ALLOWED_CONTENT.split(";")]
-    tags = {tag for rule in rules for tag in re.split(r"[\[({]", rule)[0].split()}
-    assert tags == sanitize.ALLOWED_TAGS
+def acf_rules(rules: str) -> dict[str, tuple[set[str], set[str]]]:
+    """CKEditor's allowed content rules read back: tag -> (attributes, classes)."""
+    parsed = {}
+    for rule in rules.split(";"):
+        match = re.fullmatch(r"\s*([a-z0-9]+)(?:\[([^\]]*)\])?(?:\(([^)]*)\))?\s*", rule)
+        assert match, rule
+        tag, attributes, classes = match.groups()
+        parsed[tag] = (
+            {a.lstrip("!") for a in (attributes or "").split(",") if a},
+            {c for c in (classes or "").split(",") if c},
+        )
+    return parsed
+
+
+def test_editor_content_filter_allows_exactly_what_the_sanitizer_keeps():
+    everywhere = sanitize.ALLOWED_ATTRIBUTES["*"]
+    expected = {
+        tag: (
+            sanitize.ALLOWED_ATTRIBUTES.get(tag, set()) | everywhere,
+            sanitize.ALLOWED_CLASSES.get(tag, set()),
+        )
+        for tag in sanitize.ALLOWED_TAGS
+    }
+    assert acf_rules(richtext.ALLOWED_CONTENT) == expected
+    assert acf_rules(richtext.ALLOWED_CONTENT)["p"][0] >= {"dir"}
+    assert "dir" not in acf_rules(richtext.ALLOWED_CONTENT)["h2"][0]
+
+
+def test_editor_offers_left_to_right_and_right_to_left_paragraphs(staff_client):
+    config = editor_config(staff_client)
+    buttons = {button for group in config["toolbar_Newsroom"] for button in group}
+    assert {"BidiLtr", "BidiRtl"} <= buttons
+    assert config["allowedContent"] == richtext.ALLOWED_CONTENT
+    assert "{*}" in config["disallowedContent"]  # no inline styles
+
+
+def test_editor_starts_only_the_plugins_behind_its_toolbar(staff_client):
+    config = editor_config(staff_client)
+    plugins = set(config["plugins"].split(","))
+    assert not {"font", "colorbutton", "justify", "forms", "smiley", "flash", "div", "image"} & (
+        plugins | set(config["extraPlugins"].split(","))
+    )
+
+
+def test_photos_fit_the_editing_area(staff_client, client):
+    config = editor_config(staff_client)
+    ours = [path for path in config["contentsCss"] if "editor-contents" in path]
+    assert ours
+    css = client.get(ours[0])
+    text = b"".join(css.streaming_content).decode() if css.streaming else css.content.decode()
+    assert re.search(r"img\s*\{\s*max-width:\s*100%;\s*height:\s*auto;", text)
 
 
 def test_editor_embeds_get_the_attributes_the_sanitizer_forces():

@@ -363,7 +363,7 @@ def test_styles_classes_fonts_and_forms_are_stripped_but_their_text_kept():
 def test_what_the_editor_produces_is_kept_as_is():
     """Output of CKEditor under the filter articles/richtext.py configures (from a browser)."""
     from_editor = (
-        '<h2 dir="rtl">عنوان</h2>\n\n<p><strong>نص</strong> <em>مائل</em> '
+        '<h2>عنوان</h2>\n\n<p dir="ltr"><strong>نص</strong> <em>مائل</em> '
         '<a href="https://example.com">رابط</a></p>\n\n<table>\n\t<thead>\n\t\t<tr>\n\t\t\t'
         '<th scope="col">أ</th>\n\t\t</tr>\n\t</thead>\n\t<tbody>\n\t\t<tr>\n\t\t\t<td>1</td>'
         "\n\t\t</tr>\n\t</tbody>\n</table>\n\n"
@@ -379,3 +379,55 @@ def test_what_the_editor_produces_is_kept_as_is():
         item if item[0] != "a" else (item[0], [*item[1], ("rel", "noopener noreferrer")], item[2])
         for item in shape(from_editor)
     ]
+
+
+# --- Direction and the editor's caption placeholder ---------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["p", "blockquote", "div"])
+@pytest.mark.parametrize("direction", ["ltr", "rtl", "auto"])
+def test_a_paragraph_quote_or_division_keeps_its_direction(tag, direction):
+    html = f'<{tag} dir="{direction}">NATO said</{tag}>'
+    assert clean_body(html) == html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p dir="sideways">x</p>',
+        '<p dir="ltr;color:red">x</p>',
+        '<h2 dir="ltr">x</h2>',
+        '<ul><li dir="ltr">x</li></ul>',
+        '<p><strong dir="ltr">x</strong></p>',
+    ],
+)
+def test_a_direction_elsewhere_or_with_another_value_is_dropped(html):
+    assert "dir=" not in clean_body(html)
+
+
+def test_a_caption_left_at_the_editors_placeholder_never_reaches_readers():
+    photo = '<img src="/media/uploads/a.jpg" alt="النيل">'
+    cleaned = clean_body(f'<figure class="image">{photo}\n<figcaption>تسمية</figcaption></figure>')
+    assert "تسمية" not in cleaned
+    assert cleaned == f'<figure class="image">{photo}\n</figure>'
+
+
+def test_a_typed_caption_that_starts_like_the_placeholder_is_kept():
+    html = (
+        '<figure class="image"><img src="/media/uploads/a.jpg" alt="x">'
+        "<figcaption>تسمية الشارع الجديد</figcaption></figure>"
+    )
+    assert clean_body(html) == html
+
+
+def test_the_same_copy_written_again_by_the_editor_normalizes_equal():
+    from articles.sanitize import normalized_body
+
+    stored = "<p>«قال» الوزير&nbsp;اليوم</p><p>نص <strong>مهم</strong> هنا</p>"
+    rewritten = (
+        "<p>&laquo;قال&raquo; الوزير&nbsp;اليوم</p>\n\n<p>نص  <strong>مهم</strong>\n هنا</p>\n"
+    )
+    assert normalized_body(rewritten) == normalized_body(stored)
+    assert normalized_body("<p>نص <strong>مهم</strong> هنا</p>") != normalized_body(
+        "<p>نص<strong>مهم</strong> هنا</p>"
+    )

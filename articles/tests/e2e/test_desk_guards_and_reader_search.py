@@ -130,7 +130,7 @@ def test_story_withdrawn_by_the_desk_answers_410_gone_to_readers(
     desk.get_by_label("السبب (يُحفظ في سجل الخبر):").fill("خطأ في الأرقام المنشورة")
     screenshot(desk, "desk-withdraws-with-a-reason")
     desk.get_by_role("button", name="سحب الأخبار من النشر").click()
-    expect(desk.locator(".messagelist .success")).to_contain_text("سُحب: 1")
+    expect(desk.locator(".messagelist .success")).to_contain_text("سُحب: خبر واحد.")
     story.refresh_from_db()
     assert story.status == Article.Status.WITHDRAWN
 

@@ -74,7 +74,11 @@ def test_reporter_writes_desk_publishes_and_readers_see_it_on_phone_and_desktop(
     status.select_option(label=SUBMIT)
     screenshot(page, "reporter-ready-to-submit")
     page.get_by_role("button", name="احفظ", exact=True).click()
-    expect(page.locator(".messagelist .success").first).to_contain_text("أُرسل إلى المراجعة")
+    # Out of her hands, the story is shown to her rendered, on the preview.
+    page.wait_for_url(re.compile(r"/preview/\d+/"))
+    expect(page.locator(".preview-banner")).to_contain_text("أُرسل إلى المراجعة")
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    expect(page.locator(".article__body strong")).to_have_text("رسميًا")
     screenshot(page, "reporter-submitted")
 
     article = Article.objects.get(headline=HEADLINE)
