@@ -185,8 +185,17 @@ class ArticleQuerySet(models.QuerySet):
         return compiled.objects(_highlights, shape=(limit,), breaking_since=breaking_since, now=now)
 
     def owned_by(self, user):
-        """Articles the user started or signs (through their staff profile)."""
-        return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+        """Articles the user started or signs (through their staff profile).
+
+        The ids come from two short index reads (`ids_of_any`), never a join with the
+        bylines: no duplicate rows to remove, and no walk of the archive testing each story
+        against an OR."""
+        return self.filter(
+            pk__in=ids_of_any(
+                Article.objects.filter(created_by=user).order_by(),
+                (ArticleAuthor.objects.filter(editor__user=user).order_by(), "article_id"),
+            )
+        )
 
     def awaiting_publication(self):
         """Stories that will become public by themselves when their minute comes."""
@@ -395,6 +404,8 @@ class Article(models.Model):
             models.Index(
                 fields=["-published_at"], condition=Q(is_featured=True), name="article_featured_idx"
             ),
+            # The desk's queues (dashboard): drafts and stories in review by their last edit.
+            models.Index(fields=["status", "updated_at"], name="article_desk_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(
