@@ -394,15 +394,22 @@ class Article(models.Model):
                 name="article_section_latest_idx",
             ),
             # The home page's pinned lead, breaking strip and editors' picks: a few flagged rows
-            # found without reading the archive.
+            # found without reading the archive; with the id, also the admin list's flag
+            # filters in their order.
             models.Index(
-                fields=["-published_at"], condition=Q(is_pinned=True), name="article_pinned_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_pinned=True),
+                name="article_pinned_idx",
             ),
             models.Index(
-                fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_breaking=True),
+                name="article_breaking_idx",
             ),
             models.Index(
-                fields=["-published_at"], condition=Q(is_featured=True), name="article_featured_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_featured=True),
+                name="article_featured_idx",
             ),
             # The desk's queues (dashboard): drafts and stories in review by their last edit.
             models.Index(fields=["status", "updated_at"], name="article_desk_queue_idx"),
