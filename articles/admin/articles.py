@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from reversion import is_active as revision_is_active
 from reversion import set_comment as set_revision_comment
@@ -134,6 +136,9 @@ class ArticleAuthorInline(admin.TabularInline):
         return obj is None or workflow.can_edit(article=obj, user=request.user)
 
 
+# A search lists its newest matches up to this many (ten pages): a word found in most of the
+# archive is narrowed with a second word or a filter, not paged through.
+SEARCH_COUNT_LIMIT = 1000
 # What the list never shows: the story's text, most of every row.
 LIST_DEFERRED = ("body", "dek")
 
@@ -143,9 +148,20 @@ class DeskPaginator(Paginator):
     from the index alone (however far the page), then those stories' rows through `rows`. A
     far page no longer reads the text of every story before it."""
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows):
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows, count_limit
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.rows = rows
+        self.count_limit = count_limit
+
+    @cached_property
+    def count(self):
+        if self.count_limit is None:
+            return super().count
+        # The newest `count_limit` matches, read like a page: counting every match of a common
+        # word would read the whole index of the archive.
+        return self.object_list[: self.count_limit].count()
 
     def page(self, number):
         number = self.validate_number(number)
@@ -200,7 +216,8 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline"]
     search_help_text = (
         "يبحث في العنوان والعنوان التمهيدي والملخص والمتن وأسماء الكتّاب، "
-        "أيًّا كانت طريقة كتابة الكلمة (الأهلي والاهلي، القاهرة والقاهره)."
+        "أيًّا كانت طريقة كتابة الكلمة (الأهلي والاهلي، القاهرة والقاهره). "
+        f"تُعرض أحدث {SEARCH_COUNT_LIMIT} نتيجة؛ أضف كلمة أو مرشحًا لتضييق البحث."
     )
     # The archive is never counted twice, and a page is read from the newest-first index
     # (DeskPaginator). No date hierarchy: its year links read every row's date; the
@@ -269,6 +286,7 @@ class ArticleAdmin(VersionAdmin):
                 .defer(*LIST_DEFERRED)
                 .filter(pk__in=ids)
             ),
+            count_limit=SEARCH_COUNT_LIMIT if request.GET.get(SEARCH_VAR, "").strip() else None,
         )
 
     # Permissions: the workflow's rules, on every path --------------------------------------

@@ -122,3 +122,24 @@ def test_fts_syntax_typed_in_the_admin_search_is_searched_as_text(staff_client, 
     for query in ['الناتو" OR "x', "headline:الناتو", "الناتو*", "NEAR(الناتو)", "'; DROP"]:
         assert staff_client.get(CHANGELIST, {"q": query}).status_code == 200
     assert listed(staff_client, '"الناتو"*') == ["الناتو اليوم"]
+
+
+def test_a_search_lists_its_newest_matches_up_to_the_limit(
+    staff_client, section, masthead, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.admin import articles as article_admin
+
+    monkeypatch.setattr(article_admin, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setattr(article_admin.ArticleAdmin, "list_per_page", 2)
+    now = timezone.now()
+    for hours in range(5):
+        ArticleFactory(
+            section=section, headline=f"الناتو {hours}", published_at=now - timedelta(hours=hours)
+        )
+    assert listed(staff_client, "الناتو") == ["الناتو 0", "الناتو 1"]
+    last = staff_client.get(CHANGELIST, {"q": "الناتو", "p": 2}).content.decode()
+    assert [unescape(h) for h in LISTED_HEADLINE.findall(last)] == ["الناتو 2"]
