@@ -14,6 +14,7 @@ target is p50 at most 150 ms for each, on both stacks.
 
 import argparse
 import json
+import os
 import statistics
 import time
 from datetime import timedelta
@@ -86,6 +87,7 @@ def admin_pages() -> dict[str, str]:
 
 
 def measure(args) -> dict:
+    load_before = [round(value, 2) for value in os.getloadavg()]
     client = desk_client()
     results = {}
     for name, path in admin_pages().items():
@@ -125,6 +127,9 @@ def measure(args) -> dict:
         "articles": Article.objects.count(),
         "editors": Editor.objects.count(),
         "target_p50_ms": TARGET_P50_MS,
+        # Other work on the machine slows every figure: the load average around the run.
+        "loadavg_before": load_before,
+        "loadavg_after": [round(value, 2) for value in os.getloadavg()],
         "pages": results,
     }
 

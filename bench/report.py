@@ -293,6 +293,14 @@ def _admin_section() -> list[str]:
         f"warm-up), on {runs[measured[0]]['articles']:,} articles. Target: p50 at most "
         f"{target} ms on every page, both stacks. «before» is the code of main before issue 21.",
         "",
+        "Load average (1 min) before each run: "
+        + ", ".join(
+            f"{ADMIN_STACKS[n]} {runs[n].get('loadavg_before', ['n/a'])[0]}"
+            + (f" (before: {befores[n].get('loadavg_before', ['n/a'])[0]})" if befores[n] else "")
+            for n in measured
+        )
+        + ".",
+        "",
         header + " |",
         "| --- |" + " ---: | ---: |" * len(measured),
     ]
