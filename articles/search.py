@@ -25,6 +25,9 @@ ts_rank has to be computed for every match before anything can be listed).
 What a reader may see is decided by `Article.objects.published()` alone: every tier is read
 through it, so drafts and scheduled stories never surface.
 
+The desk's search in the admin (`desk_matches`) reads the same index, every term anywhere in
+the story, in every state, plus the stories of editors whose name matches.
+
 The index holds every article, draft or not, and is rewritten on every save (`index_article`,
 wired to `post_save` in `ArticlesConfig.ready`) and cleared on delete; publishing needs no
 re-index because visibility is checked at query time. `manage.py rebuild_search_index` rebuilds
