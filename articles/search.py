@@ -25,6 +25,9 @@ ts_rank has to be computed for every match before anything can be listed).
 What a reader may see is decided by `Article.objects.published()` alone: every tier is read
 through it, so drafts and scheduled stories never surface.
 
+The desk's search in the admin (`desk_matches`) reads the same index, every term anywhere in
+the story, in every state, plus the stories of editors whose name matches.
+
 The index holds every article, draft or not, and is rewritten on every save (`index_article`,
 wired to `post_save` in `ArticlesConfig.ready`) and cleared on delete; publishing needs no
 re-index because visibility is checked at query time. `manage.py rebuild_search_index` rebuilds
@@ -38,14 +41,14 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import BooleanField
+from django.db import connection, models
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.arabic import normalize_arabic
-from articles.models import Article
+from articles.models import Article, ArticleAuthor, Editor
 from articles.models import fields as declared
 from articles.pagecache import deps
 from articles.pagecache import pages as caching
@@ -150,6 +153,11 @@ class SearchBackend(Protocol):
         (DEK); else only in its body (BODY)."""
         ...
 
+    def anywhere(self, terms: list[str]) -> tuple[str, list]:
+        """A condition on the article table, as SQL and parameters: the story matches every
+        term, in any of headline, kicker, dek and body."""
+        ...
+
 
 class PostgresSearchBackend:
     TABLE = "articles_searchdocument"
@@ -220,6 +228,10 @@ class PostgresSearchBackend:
         documents = f"SELECT article_id FROM {self.TABLE} WHERE {condition}"  # noqa: S608
         return f"{ARTICLE_ID} IN ({documents})", params
 
+    def anywhere(self, terms: list[str]) -> tuple[str, list]:
+        documents = f"SELECT article_id FROM {self.TABLE} WHERE vector @@ to_tsquery('simple', %s)"  # noqa: S608
+        return f"{ARTICLE_ID} IN ({documents})", [self._tsquery(terms, "&")]
+
 
 class SqliteSearchBackend:
     def index(self, article: Article) -> None:
@@ -274,6 +286,10 @@ class SqliteSearchBackend:
         # against the matches, and stops at the LIMIT.
         matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         return f"+{ARTICLE_ID} IN ({matches})", [match]
+
+    def anywhere(self, terms: list[str]) -> tuple[str, list]:
+        matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        return f"+{ARTICLE_ID} IN ({matches})", [self._match(terms, "AND")]
 
 
 def backend() -> SearchBackend:
@@ -362,6 +378,33 @@ def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[in
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def desk_matches(queryset: models.QuerySet, terms: list[str]) -> models.QuerySet:
+    """The stories of `queryset`, in any state, that the desk's search finds: every term in
+    the story's headline, kicker, dek or body (the readers' index and normalization), or
+    every term in the name of an editor who signs it. Visibility is not checked here: the
+    admin lists drafts too, and readers' search goes through `search_article_ids`."""
+    text_sql, text_params = backend().anywhere(terms)
+    matches = Q(RawSQL(text_sql, text_params, output_field=BooleanField()))  # noqa: S611
+    signers = editors_named(terms)
+    if signers:
+        matches |= Q(
+            pk__in=ArticleAuthor.objects.filter(editor_id__in=signers).values("article_id")
+        )
+    return queryset.filter(matches)
+
+
+def editors_named(terms: list[str]) -> list[int]:
+    """Ids of the editors whose name holds every term, spelt as search spells it (a term is
+    a word's start, the article «ال» optional): the staff list is short next to the archive,
+    so names are compared here rather than indexed."""
+    found = []
+    for pk, name in Editor.objects.order_by().values_list("pk", "name"):
+        words = name.split()
+        if all(any(_word_matches(word, [term]) for word in words) for term in terms):
+            found.append(pk)
+    return found
 
 
 # Highlighting, the same on both backends.

@@ -6,6 +6,7 @@
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 RESULTS = Path(__file__).resolve().parent / "results"
 OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -268,6 +269,54 @@ def _load_test_section(load: dict) -> list[str]:
 # summary after the introduction, the rest at the end.
 MARKED_BLOCK = re.compile(r"<!-- (?P<name>[a-z]+):start -->.*?<!-- (?P=name):end -->", re.S)
 SUMMARY = "summary"
+ADMIN_STACKS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def _admin_section() -> list[str]:
+    """The desk's admin pages (bench/admin_pages.py): p50 and queries per stack, with the
+    figures before issue 21 (`admin-before-<stack>.json`) beside them when kept."""
+    runs = {name: _load(f"admin-{name}.json") for name in ADMIN_STACKS}
+    befores = {name: _load(f"admin-before-{name}.json") for name in ADMIN_STACKS}
+    measured = [name for name, run in runs.items() if run]
+    if not measured:
+        return []
+    target = runs[measured[0]]["target_p50_ms"]
+    header = "| admin page | " + " | ".join(
+        f"{ADMIN_STACKS[n]} before p50 ms (queries) | {ADMIN_STACKS[n]} p50 ms (queries)"
+        for n in measured
+    )
+    lines = [
+        "## Admin pages (issue 21)",
+        "",
+        f"Signed in as a superuser, in-process (`bench/admin_pages.py`, Django's test client, "
+        f"p50 of {runs[measured[0]]['pages']['list'].get('renders', 'n/a')} renders after one "
+        f"warm-up), on {runs[measured[0]]['articles']:,} articles. Target: p50 at most "
+        f"{target} ms on every page, both stacks. «before» is the code of main before issue 21.",
+        "",
+        "Load average (1 min) before each run: "
+        + ", ".join(
+            f"{ADMIN_STACKS[n]} {runs[n].get('loadavg_before', ['n/a'])[0]}"
+            + (f" (before: {befores[n].get('loadavg_before', ['n/a'])[0]})" if befores[n] else "")
+            for n in measured
+        )
+        + ".",
+        "",
+        header + " |",
+        "| --- |" + " ---: | ---: |" * len(measured),
+    ]
+    for page, entry in runs[measured[0]]["pages"].items():
+        cells = []
+        for name in measured:
+            now = runs[name]["pages"].get(page, {})
+            old = ((befores[name] or {}).get("pages") or {}).get(page, {})
+            cells.append(
+                f"{_num(old.get('p50_ms'))} ({old.get('queries', 'n/a')})" if old else "n/a"
+            )
+            p50 = now.get("p50_ms")
+            mark = "" if p50 is None or p50 <= target else " **over**"
+            cells.append(f"{_num(p50)}{mark} ({now.get('queries', 'n/a')})")
+        lines.append(f"| {page} `{unquote(entry['path'])[:70]}` | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def _kept_blocks() -> dict[str, str]:
@@ -297,6 +346,7 @@ def write() -> None:
             lines += _stack_section({"name": name, **bench["stacks"][name]})
     if load:
         lines += _load_test_section(load)
+    lines += _admin_section()
     for block in kept.values():
         lines += [block, ""]
     OUTPUT.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

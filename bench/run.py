@@ -271,6 +271,13 @@ def bench_stack(wrk_bin: str, name: str) -> dict:
         timeout=1800,
     )  # fmt: skip
     inprocess = json.loads(inprocess_file.read_text())
+    # The desk's admin pages, signed in (issue 21's targets); report.py reads the file.
+    processes.run(
+        [PYTHON, "bench/admin_pages.py", "--out", str(RESULTS / f"admin-{name}.json"),
+         "--stack", name],
+        env=env,
+        timeout=1800,
+    )  # fmt: skip
     article_paths = DATA / f"article-paths-{name}.txt"
     article_paths.write_text("\n".join(inprocess.pop("article_paths")) + "\n")
     result["inprocess"] = inprocess

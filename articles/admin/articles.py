@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -11,12 +13,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from reversion import is_active as revision_is_active
 from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
-from articles import preview, workflow
+from articles import preview, search, workflow
 from articles.admin import history, richtext
 from articles.admin.forms import (
     ArticleAdminForm,
@@ -146,6 +149,44 @@ def stories_count(count: int) -> str:
     return f"{count} خبر"
 
 
+# A search lists its newest matches up to this many (ten pages): a word found in most of the
+# archive is narrowed with a second word or a filter, not paged through.
+SEARCH_COUNT_LIMIT = 1000
+# What the list never shows: the story's text, most of every row.
+LIST_DEFERRED = ("body", "dek")
+
+
+class DeskPaginator(Paginator):
+    """The article list's pages, read in two short steps: the page's ids, in the list's order,
+    from the index alone (however far the page), then those stories' rows through `rows`. A
+    far page no longer reads the text of every story before it."""
+
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows, count_limit
+    ):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.rows = rows
+        self.count_limit = count_limit
+
+    @cached_property
+    def count(self):
+        if self.count_limit is None:
+            return super().count
+        # The newest `count_limit` matches, read like a page: counting every match of a common
+        # word would read the whole index of the archive.
+        return self.object_list[: self.count_limit].count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = self.rows(ids).in_bulk(ids) if ids else {}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "؛ ".join(error.messages)
@@ -181,11 +222,20 @@ class ArticleAdmin(VersionAdmin):
         "is_featured",
         "is_pinned",
         "published_at",
-        "authors",
     ]
     list_select_related = ["section"]
-    search_fields = ["headline", "kicker", "dek", "body", "authors__name"]
-    date_hierarchy = "published_at"
+    # Searched through the readers' index (get_search_results); Django only needs to know
+    # that the list has a search box.
+    search_fields = ["headline"]
+    search_help_text = (
+        "يبحث في العنوان والعنوان التمهيدي والملخص والمتن وأسماء الكتّاب، "
+        "أيًّا كانت طريقة كتابة الكلمة (الأهلي والاهلي، القاهرة والقاهره). "
+        f"تُعرض أحدث {SEARCH_COUNT_LIMIT} نتيجة؛ أضف كلمة أو مرشحًا لتضييق البحث."
+    )
+    # The archive is never counted twice, and a page is read from the newest-first index
+    # (DeskPaginator). No date hierarchy: its year links read every row's date; the
+    # publication-date filter offers the same periods from the index.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     Media = ArticleFormAssets
@@ -223,6 +273,33 @@ class ArticleAdmin(VersionAdmin):
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("editor"))
             )
+        )
+
+    # The list: searched as readers search, paged through the index -------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        try:
+            terms = search.parse_query(search_term)
+        except search.SearchQueryError as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return queryset.none(), False
+        return search.desk_matches(queryset, terms), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return DeskPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            rows=lambda ids: (
+                self.get_queryset(request)
+                .select_related(*self.list_select_related)
+                .defer(*LIST_DEFERRED)
+                .filter(pk__in=ids)
+            ),
+            count_limit=SEARCH_COUNT_LIMIT if request.GET.get(SEARCH_VAR, "").strip() else None,
         )
 
     # Permissions: the workflow's rules, on every path --------------------------------------

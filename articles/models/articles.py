@@ -14,6 +14,7 @@ from articles.addresses import address
 from articles.arabic import arabic_slugify
 from articles.models.editors import Editor
 from articles.models.sections import Section
+from articles.models.unions import ids_of_any
 from articles.sanitize import clean_body, has_reader_content
 
 
@@ -35,8 +36,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.awaiting_publication().order_by("published_at", "pk")
 
     def owned_by(self, user):
-        """Articles the user started or signs (through their staff profile)."""
-        return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+        """Articles the user started or signs (through their staff profile).
+
+        The ids come from two short index reads (`ids_of_any`), never a join with the
+        bylines: no duplicate rows to remove, and no walk of the archive testing each story
+        against an OR."""
+        return self.filter(
+            pk__in=ids_of_any(
+                Article.objects.filter(created_by=user).order_by(),
+                (ArticleAuthor.objects.filter(editor__user=user).order_by(), "article_id"),
+            )
+        )
 
     def awaiting_publication(self):
         """Stories that will become public by themselves when their minute comes."""
@@ -162,16 +172,25 @@ class Article(models.Model):
                 name="article_section_latest_idx",
             ),
             # The home page's pinned lead, breaking strip and editors' picks: a few flagged rows
-            # found without reading the archive.
+            # found without reading the archive; with the id, also the admin list's flag
+            # filters in their order.
             models.Index(
-                fields=["-published_at"], condition=Q(is_pinned=True), name="article_pinned_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_pinned=True),
+                name="article_pinned_idx",
             ),
             models.Index(
-                fields=["-published_at"], condition=Q(is_breaking=True), name="article_breaking_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_breaking=True),
+                name="article_breaking_idx",
             ),
             models.Index(
-                fields=["-published_at"], condition=Q(is_featured=True), name="article_featured_idx"
+                fields=["-published_at", "-id"],
+                condition=Q(is_featured=True),
+                name="article_featured_idx",
             ),
+            # The desk's queues (dashboard): drafts and stories in review by their last edit.
+            models.Index(fields=["status", "updated_at"], name="article_desk_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(

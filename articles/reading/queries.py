@@ -8,12 +8,12 @@ bylines and tags come nested in its row (`nested.py`): both are private to this 
 from datetime import datetime
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles import search
 from articles.models import Article, ArticleAuthor, Section, TaggedArticle
 from articles.models import fields as declared
+from articles.models.unions import ids_of_any
 from articles.pagecache import deps
 from articles.pagecache import pages as caching
 from articles.reading import compiled
@@ -40,25 +40,6 @@ NEWEST_FIRST = ("-published_at", "-pk")
 
 
 # --- Building blocks ---------------------------------------------------------------------
-
-
-def ids_of_any(*arms: QuerySet | tuple[QuerySet, str]) -> RawSQL:
-    """The ids the querysets select, as one UNION ALL for `pk__in`: each arm's `pk`, or the
-    field an arm names as `(queryset, field)`.
-
-    Each arm keeps its own ORDER BY and LIMIT, so each is a short ordered read of an index; an
-    OR of the same conditions made the database scan the whole archive instead. The queries
-    built with it are compiled once (`compiled`), so twenty arms cost no more per request
-    than one.
-    """
-    parts, params = [], []
-    for arm in arms:
-        queryset, field = arm if isinstance(arm, tuple) else (arm, "pk")
-        sql, arm_params = queryset.values(field).query.sql_with_params()
-        # Django compiled `sql`; every value stays a parameter.
-        parts.append(f"SELECT * FROM ({sql}) AS arm_{len(parts)}")  # noqa: S608
-        params.extend(arm_params)
-    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - compiled by Django
 
 
 def nested_bylines():

@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
+from articles.models.unions import ids_of_any
 from articles.reading.compiled import rows
-from articles.reading.queries import card_values, ids_of_any
+from articles.reading.queries import card_values
 from articles.reading.stories import Card
 
 RELATED_COUNT = 4
