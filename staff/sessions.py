@@ -65,8 +65,9 @@ def _track(request, user, now: float) -> None:
             "last_seen_at": _moment(now),
         },
     )
+    # The store keeps the session SESSION_COOKIE_AGE (the lifetime) past its last write, so
+    # the end of an idle or too-old session is seen here, recorded, and then the session goes.
     request.session[TRACKED_KEY] = key
-    request.session.set_expiry(min(idle_seconds(), lifetime_seconds()))
 
 
 def expiry_reason(request) -> str | None:

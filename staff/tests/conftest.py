@@ -1,5 +1,13 @@
 import pytest
 
+# The articles suite's isolation, for tests here that upload, preview or render admin pages:
+# uploads and the cache's files in throwaway folders, an empty cache for each test.
+from articles.tests.conftest import (  # noqa: F401
+    cache_files_in_tmp,
+    empty_cache,
+    media_in_tmp,
+)
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
