@@ -91,6 +91,12 @@ INSTALLED_APPS = [
     # mediabackup and mediarestore commands.
     "dbbackup",
     "axes",
+    # Two-factor sign-in for staff (staff/two_factor.py): TOTP devices, one-time recovery codes
+    # (static tokens) and django-two-factor-auth's sign-in and enrolment wizards.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "csp",
     "articles",
     # Staff security: the append-only audit trail (staff/models.py).
@@ -115,6 +121,12 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff only (a request without a session cookie passes untouched, at no cost): sessions
+    # that end when idle or too old, then the second factor their role requires.
+    "staff.middleware.StaffSessionMiddleware",
+    "staff.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Arabic lockout page.
     "axes.middleware.AxesMiddleware",
@@ -254,7 +266,23 @@ WHITENOISE_MAX_AGE = 31_536_000 if PRODUCTION else 60
 # Until collectstatic has run (never, in the embedded run) WhiteNoise warns about STATIC_ROOT.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
-LOGIN_URL = "admin:login"
+# Staff sign in through the two-factor wizard (password, then a code when they have a device);
+# the admin's own password-only form redirects there (newsroom/urls.py).
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+LOGOUT_REDIRECT_URL = "two_factor:login"
+# The issuer an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_OTP_ISSUER", "غرفة الأخبار")
+# Password and code must be entered within this many seconds of each other.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# No "remember this browser" cookie: every sign-in asks for the code.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+
+# Staff sessions (staff/sessions.py): one ends after NEWSROOM_STAFF_IDLE_MINUTES without a request
+# and, however busy, NEWSROOM_STAFF_SESSION_HOURS after its sign-in. The cookie lasts no longer.
+NEWSROOM_STAFF_IDLE_MINUTES = int(os.environ.get("NEWSROOM_STAFF_IDLE_MINUTES") or "60")
+NEWSROOM_STAFF_SESSION_HOURS = float(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS") or "12")
+SESSION_COOKIE_AGE = int(NEWSROOM_STAFF_SESSION_HOURS * 3600)
 
 # Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username from
 # one address, that pair is locked out for AXES_COOLOFF_HOURS; the editor-in-chief unlocks it by
@@ -263,6 +291,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "1")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The name tried: from the credentials, or the sign-in wizard's field (auth-username).
+AXES_USERNAME_CALLABLE = "staff.two_factor.username_tried"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # The client's address behind proxies (newsroom/proxies.py): AXES_PROXY_COUNT proxies in front

@@ -13,6 +13,8 @@ admin.site.site_title = "غرفة الأخبار"
 admin.site.index_title = "إدارة المحتوى"
 
 urlpatterns = [
+    # Before the admin's own: the two-factor sign-in takes admin:login's address (staff/urls.py).
+    path("admin/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
     path("", include("articles.web.urls")),

@@ -5,11 +5,10 @@ import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.test import Client, RequestFactory
-from django.urls import reverse
 
 from newsroom.proxies import client_ip_address
+from staff.tests.signin import password_step
 
-LOGIN_URL = reverse("admin:login")
 BALANCER = "10.0.0.1"
 
 
@@ -22,9 +21,10 @@ def reporter(django_user_model):
 
 def sign_in(password, forwarded_for):
     """A sign-in through one load balancer, which appends the address it saw."""
-    return Client().post(
-        LOGIN_URL,
-        {"username": "reporter", "password": password, "next": "/admin/"},
+    return password_step(
+        Client(),
+        "reporter",
+        password,
         REMOTE_ADDR=BALANCER,
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )

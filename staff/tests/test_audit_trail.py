@@ -6,17 +6,13 @@ from django.urls import reverse
 from articles.roles import DESK_EDITOR, EDITOR_IN_CHIEF
 from articles.tests.factories import StaffUserFactory
 from staff.models import AuditEntry
+from staff.tests.signin import password_step
 
-LOGIN_URL = reverse("admin:login")
 TRAIL_URL = reverse("admin:staff_auditentry_changelist")
 
 
 def sign_in(client, username, password):
-    return client.post(
-        LOGIN_URL,
-        {"username": username, "password": password, "next": "/admin/"},
-        REMOTE_ADDR="127.0.0.7",
-    )
+    return password_step(client, username, password, REMOTE_ADDR="127.0.0.7")
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ leaves it out and `make e2e` runs it. The building blocks, for the tests to come
 - `browser`: one headless Chromium for the whole run (`/usr/bin/chromium`, never a download);
 - `page`: a fresh desktop page (1366x900) whose relative URLs go to the live server;
   `new_page(PHONE)` opens another one at another viewport;
-- `admin_login(page, user)`: signs a user in through the admin's own login form;
+- `admin_login(page, user)`: signs a user in through the two-factor sign-in form (the password,
+  then the authenticator's code when the user has one, see `with_authenticator`);
 - `screenshot(page, name)`: a full-page PNG under `e2e-screenshots/<test name>/`;
 - `reporter_account`, `desk_account`: staff in the «مراسل» and «محرر ديسك» groups, each with a
   byline (Editor profile), signing in with `PASSWORD`.
@@ -28,6 +29,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
 from articles import roles
@@ -133,11 +136,22 @@ def page(new_page):
     return new_page(DESKTOP)
 
 
+def with_authenticator(user):
+    """Give `user` an enrolled authenticator (a TOTP device): `admin_login` types its code."""
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def authenticator_code(user) -> str:
+    device = TOTPDevice.objects.get(user=user, name="default")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
 @pytest.fixture
 def superuser(transactional_db, django_user_model):
-    """An editor with every right, who signs in with `PASSWORD`."""
-    return django_user_model.objects.create_superuser(
-        "desk-chief", "desk-chief@example.com", PASSWORD
+    """An editor with every right, who signs in with `PASSWORD` and her authenticator."""
+    return with_authenticator(
+        django_user_model.objects.create_superuser("desk-chief", "desk-chief@example.com", PASSWORD)
     )
 
 
@@ -173,10 +187,11 @@ def reporter_account(newsroom_roles):
 
 @pytest.fixture
 def desk_account(newsroom_roles):
-    """A desk editor («محرر ديسك») with her own byline."""
+    """A desk editor («محرر ديسك») with her own byline and her authenticator (her role
+    requires two-factor sign-in)."""
     user = StaffUserFactory(username="hala", password=PASSWORD, role=roles.DESK_EDITOR)
     EditorFactory(name="هالة محررة الديسك", job_title="محررة الديسك", user=user)
-    return user
+    return with_authenticator(user)
 
 
 @pytest.fixture
@@ -188,6 +203,9 @@ def admin_login():
         page.get_by_label("اسم المستخدم").fill(user.get_username())
         page.get_by_label("كلمة المرور").fill(password)
         page.locator("input[type=submit]").click()
+        if TOTPDevice.objects.filter(user=user, name="default").exists():
+            page.get_by_label("رمز التحقق").fill(authenticator_code(user))
+            page.locator("#login-form input[type=submit]").click()
         page.wait_for_url(re.compile(r"/admin/$"))
         return page
 
