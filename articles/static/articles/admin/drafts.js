@@ -1,7 +1,8 @@
 // The article form's safety net: autosave to the server, a warning before leaving with unsaved
 // changes, an offer to restore the autosave on reopening, and who else has the story open.
 // Served under the admin's CSP: no inline script, no framework.
-(function () {
+// The admin loads it in <head>: it starts once the form exists.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var form = document.getElementById("article_form");
   if (!form) return;
@@ -52,6 +53,8 @@
 
   form.addEventListener("input", markChanged);
   form.addEventListener("change", markChanged);
+  // CKEditor's script comes after this one (the widget's media follow the admin's): hook its
+  // change event once the page has loaded, on editors ready now and on those still starting.
   function watchEditors() {
     if (!window.CKEDITOR) return;
     window.CKEDITOR.on("instanceReady", function (event) {
@@ -59,7 +62,8 @@
     });
     editors().forEach(function (editor) { editor.on("change", markChanged); });
   }
-  watchEditors();
+  if (document.readyState === "complete") watchEditors();
+  else window.addEventListener("load", watchEditors);
 
   function autosave() {
     if (!pending || submitting) return;
@@ -193,4 +197,4 @@
     data.append("csrfmiddlewaretoken", csrfToken());
     if (navigator.sendBeacon) navigator.sendBeacon(presenceUrl, data);
   });
-})();
+});
