@@ -20,7 +20,7 @@ from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
 from articles import preview, search, workflow
-from articles.admin import history, richtext
+from articles.admin import drafts, history, richtext
 from articles.admin.forms import (
     ArticleAdminForm,
     ArticleAuthorForm,
@@ -57,6 +57,8 @@ class ArticleFormAssets(ThumbnailStyle):
         "articles/admin/autocomplete_names.js",
         # The list's filter panel: open on a wide screen, folded away on a phone.
         "articles/admin/changelist_filters.js",
+        # Autosave, the leave warning and who else is editing (articles/admin/drafts.py).
+        "articles/admin/drafts.js",
     ]
 
 
@@ -406,6 +408,9 @@ class ArticleAdmin(VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        drafts.discard_after_save(
+            user=request.user, article=article, client_key=request.POST.get("_autosave_key", "")
+        )
         if "is_pinned" in form.changed_data and article.is_pinned:
             workflow.article_pin(article=article, by=request.user, until=article.pinned_until)
         move = form.planned_move
@@ -686,6 +691,16 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path(
+                "autosave/<str:story_key>/",
+                wrap(drafts.autosave_view),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                wrap(drafts.presence_view),
+                name="articles_article_presence",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 wrap(self.compare_view),

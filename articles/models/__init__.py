@@ -1,6 +1,7 @@
 """The newsroom's domain: sections, staff, articles and the masthead."""
 
 from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
+from articles.models.autosave import Autosave, EditingPresence
 from articles.models.editors import Editor
 from articles.models.masthead import Masthead
 from articles.models.readcounts import DailyReadCount
@@ -14,7 +15,9 @@ __all__ = [
     "ArticleAuthor",
     "ArticleQuerySet",
     "ArticleTransition",
+    "Autosave",
     "DailyReadCount",
+    "EditingPresence",
     "Editor",
     "Masthead",
     "SearchDocument",
