@@ -81,3 +81,38 @@ def test_focal_point_outside_the_photo_is_refused_with_an_arabic_message(section
     with pytest.raises(ValidationError) as raised:
         article.full_clean()
     assert "focal_x" in raised.value.message_dict
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("width", "warned"), [(800, True), (1200, False)])
+def test_narrow_lead_photo_is_saved_with_an_arabic_warning(staff_client, section, width, warned):
+    from articles.tests.admin_forms import article_form_data, change_url, open_change_form
+    from articles.tests.factories import ArticleFactory, jpeg_upload
+
+    article = ArticleFactory(section=section)
+    data = article_form_data(
+        article,
+        opened_at=open_change_form(staff_client, article),
+        lead_image=jpeg_upload(size=(width, width * 9 // 16)),
+        lead_image_alt="صورة",
+    )
+    response = staff_client.post(change_url(article), data, follow=True)
+    article.refresh_from_db()
+    assert article.lead_image_width == width  # saved either way: a warning, not a refusal
+    found = [text for text in _messages(response) if "تنبيه: عرض الصورة الرئيسية" in text]
+    assert bool(found) is warned
+
+
+@pytest.mark.django_db
+def test_editor_sets_the_focal_point_in_the_change_form(staff_client, section):
+    from articles.tests.admin_forms import save_article
+    from articles.tests.factories import ArticleFactory
+
+    article = ArticleFactory(section=section)
+    save_article(staff_client, article, focal_x="0.25", focal_y="0.75")
+    article.refresh_from_db()
+    assert (article.focal_x, article.focal_y) == (0.25, 0.75)
