@@ -927,6 +927,42 @@ def _remove_renditions_with_original(sender, file, file_name, **kwargs):
     renditions_delete(storage=file.storage, original_name=file_name)
 
 
+# --- Crops around a focal point ---------------------------------------------------------
+
+CARD_ASPECT = (16, 9)  # the cards' renditions
+SOCIAL_SIZE = (1200, 630)  # Open Graph's recommended share image
+SOCIAL_MIN_WIDTH = SOCIAL_SIZE[0]  # narrower lead photos look blurred when shared
+
+
+def focal_crop_box(
+    width: int, height: int, *, aspect: tuple[int, int], focal_x: float, focal_y: float
+) -> tuple[int, int, int, int]:
+    """The largest box of ratio `aspect` inside a `width` x `height` image, as Pillow's
+    (left, top, right, bottom), centred on the focal point (fractions of the width and height
+    from the top left) and moved back inside the image where it would cross an edge."""
+    if width <= 0 or height <= 0:
+        raise ValueError("an image has a positive width and height")
+    ratio_w, ratio_h = aspect
+    focal_x = min(max(focal_x, 0.0), 1.0)
+    focal_y = min(max(focal_y, 0.0), 1.0)
+    # Full width if the image is taller than the aspect, else full height.
+    if width * ratio_h <= height * ratio_w:
+        box_w, box_h = width, max(1, min(height, round(width * ratio_h / ratio_w)))
+    else:
+        box_w, box_h = max(1, min(width, round(height * ratio_w / ratio_h))), height
+    left = min(max(round(focal_x * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(focal_y * height - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+def focal_crop(
+    image: Image.Image, *, size: tuple[int, int], focal_x: float, focal_y: float
+) -> Image.Image:
+    """`image` cropped around the focal point to the ratio of `size`, then scaled to it."""
+    box = focal_crop_box(*image.size, aspect=size, focal_x=focal_x, focal_y=focal_y)
+    return image.resize(size, Image.Resampling.LANCZOS, box=box)
+
+
 # --- What templates get -------------------------------------------------------------------
 
 

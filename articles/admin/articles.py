@@ -19,7 +19,7 @@ from reversion import is_active as revision_is_active
 from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
-from articles import preview, search, workflow
+from articles import images, preview, search, workflow
 from articles.admin import drafts, history, richtext
 from articles.admin.forms import (
     ArticleAdminForm,
@@ -413,6 +413,14 @@ class ArticleAdmin(VersionAdmin):
         )
         if "is_pinned" in form.changed_data and article.is_pinned:
             workflow.article_pin(article=article, by=request.user, until=article.pinned_until)
+        if article.lead_image and (article.lead_image_width or 0) < images.SOCIAL_MIN_WIDTH:
+            self.message_user(
+                request,
+                f"تنبيه: عرض الصورة الرئيسية {article.lead_image_width} بكسل، أقل من "
+                f"{images.SOCIAL_MIN_WIDTH} بكسل؛ ستبدو باهتة عند مشاركة الخبر وفي نتائج البحث. "
+                "حُفظ الخبر، ويُستحسن رفع صورة أعرض.",
+                messages.WARNING,
+            )
         move = form.planned_move
         if move is not None:
             workflow.SERVICES[move](article=article, by=request.user, **form.move_kwargs)

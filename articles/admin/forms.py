@@ -72,6 +72,11 @@ class ArticleAdminForm(forms.ModelForm):
         if article.pk and not self.is_bound:
             self.fields["opened_at"].initial = edit_token(article)
         name_split_datetime_boxes(self)
+        # A form posted without the focal point (no JavaScript, an older tab) keeps the
+        # stored one, or the centre for a new story, rather than refusing the save.
+        for name in ("focal_x", "focal_y"):
+            if name in self.fields:
+                self.fields[name].required = False
         if "status" in self.fields and self.editing_user is not None:
             current_label = Status(self.original_state).label
             self.fields["status"].choices = [(self.original_status, current_label)] + [
@@ -102,6 +107,16 @@ class ArticleAdminForm(forms.ModelForm):
         if "body" in changed and "body" in cleaned and cleaned["body"] == self.initial.get("body"):
             changed.remove("body")
         return changed
+
+    def _focal(self, name: str) -> float:
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_focal_x(self):
+        return self._focal("focal_x")
+
+    def clean_focal_y(self):
+        return self._focal("focal_y")
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_share_preview_links_with_hashed_tokens'),
+        ('articles', '0014_seo_and_focal_point'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,6 +3,7 @@ from datetime import datetime
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,11 @@ from articles.models.editors import Editor
 from articles.models.sections import Section
 from articles.models.unions import ids_of_any
 from articles.sanitize import clean_body, has_reader_content
+
+# Search engines cut titles near 60-70 characters and descriptions near 160.
+SEO_TITLE_MAX = 120
+SEO_TITLE_RECOMMENDED = 70
+SEO_DESCRIPTION_MAX = 300
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -53,8 +59,34 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
 
 
+class SearchAndShareTitles:
+    """What search engines and shared links show of a story, each defaulting to the story's
+    own: for the model and for the read side's `Story`, which has the same fields."""
+
+    seo_title: str
+    seo_description: str
+    social_title: str
+    headline: str
+    dek: str
+
+    @property
+    def search_title(self) -> str:
+        """The <title> and JSON-LD headline: the SEO title, else the headline."""
+        return self.seo_title.strip() or self.headline
+
+    @property
+    def search_description(self) -> str:
+        """The meta description: the SEO description, else the dek, else the headline."""
+        return self.seo_description.strip() or self.dek.strip() or self.headline
+
+    @property
+    def share_title(self) -> str:
+        """Open Graph and Twitter title: the social title, else the search title."""
+        return self.social_title.strip() or self.search_title
+
+
 @reversion.register(follow=("bylines",))
-class Article(models.Model):
+class Article(SearchAndShareTitles, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
         REVIEW = "review", "قيد المراجعة"
@@ -97,6 +129,38 @@ class Article(models.Model):
         max_length=300,
         blank=True,
         help_text="وصف قصير للصورة لمن لا يراها؛ مطلوب مع كل صورة.",
+    )
+    # Where the photo's subject is, as fractions of its width and height from the top left:
+    # every crop of the lead photo is centred on it (images.focal_crop_box).
+    focal_x = models.FloatField(
+        "النقطة المحورية (أفقيًا)",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="انقر على الصورة لتحديد موضع موضوعها؛ القص يتمركز حوله.",
+    )
+    focal_y = models.FloatField(
+        "النقطة المحورية (عموديًا)",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+    # What search engines and shared links show; each left empty falls back to the story's own.
+    seo_title = models.CharField(
+        "عنوان محركات البحث",
+        max_length=SEO_TITLE_MAX,
+        blank=True,
+        help_text="يُستعمل العنوان الرئيسي إن تُرك فارغًا. يُفضَّل ألا يتجاوز ٧٠ حرفًا.",
+    )
+    seo_description = models.CharField(
+        "وصف محركات البحث",
+        max_length=SEO_DESCRIPTION_MAX,
+        blank=True,
+        help_text="يُستعمل الملخص إن تُرك فارغًا.",
+    )
+    social_title = models.CharField(
+        "عنوان المشاركة على الشبكات الاجتماعية",
+        max_length=SEO_TITLE_MAX,
+        blank=True,
+        help_text="يُستعمل عنوان محركات البحث أو العنوان الرئيسي إن تُرك فارغًا.",
     )
     section = models.ForeignKey(
         Section, verbose_name="القسم", on_delete=models.PROTECT, related_name="articles"

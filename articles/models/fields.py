@@ -42,9 +42,10 @@ MAIN = None
 LEAD_IMAGE = "الصورة الرئيسية"
 PUBLISHING = "النشر"
 HOME_PAGE = "الصفحة الرئيسية"
+SEO = "محركات البحث والمشاركة"
 INFO = "معلومات"
-GROUPS = (MAIN, LEAD_IMAGE, PUBLISHING, HOME_PAGE, INFO)
-COLLAPSED_GROUPS = (INFO,)
+GROUPS = (MAIN, LEAD_IMAGE, PUBLISHING, HOME_PAGE, SEO, INFO)
+COLLAPSED_GROUPS = (SEO, INFO)
 NOT_IN_ADMIN = "not in admin"
 
 
@@ -111,6 +112,8 @@ ARTICLE_FIELDS = (
     _field("lead_image_alt", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("lead_image_caption", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("lead_image_credit", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("focal_x", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("focal_y", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("section", PUBLISHING, form=True, compare=N, restored=True, cards=True, lists=True, heads=False, page=True),  # noqa: E501
     _field("tags", PUBLISHING, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("status", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
@@ -121,6 +124,9 @@ ARTICLE_FIELDS = (
     _field("is_featured", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=False),  # noqa: E501
     _field("is_pinned", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
     _field("pinned_until", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=True, heads=False, page=False),  # noqa: E501
+    _field("seo_title", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("seo_description", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("social_title", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("created_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, heads=False, page=True),  # noqa: E501

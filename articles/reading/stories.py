@@ -21,6 +21,7 @@ from articles import images
 from articles.addresses import address
 from articles.models import Article, Editor, Section, Tag
 from articles.models import fields as declared
+from articles.models.articles import SearchAndShareTitles
 from articles.reading.nested import unnest
 
 EDITOR_FIELDS = tuple(editor_field.attname for editor_field in Editor._meta.concrete_fields)
@@ -142,7 +143,7 @@ Headline = _shape(
 )
 
 
-class _Told(_Addressed, _Pictured, _Bylined):
+class _Told(SearchAndShareTitles, _Addressed, _Pictured, _Bylined):
     section: Section
     tag_rows: str | None
     published_at: datetime
