@@ -46,6 +46,10 @@ def edit_token(article: Article) -> str:
     return article.updated_at.isoformat() if article.updated_at else ""
 
 
+# Fields a form posted without them (no JavaScript, an older tab) keeps as stored.
+KEPT_WHEN_NOT_POSTED = ("focal_x", "focal_y")
+
+
 class ArticleAdminForm(forms.ModelForm):
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
     workflow_comment = forms.CharField(
@@ -104,8 +108,11 @@ class ArticleAdminForm(forms.ModelForm):
         the body counts only when its copy changed (see clean_body)."""
         changed = [name for name in super().changed_data if name not in declared.FORM_ONLY]
         cleaned = getattr(self, "cleaned_data", {})
-        if "body" in changed and "body" in cleaned and cleaned["body"] == self.initial.get("body"):
-            changed.remove("body")
+        # The body's copy written another way, and a focal point the form did not post (kept
+        # as stored, see `_focal`), come back as they were: not a change.
+        for name in ("body", *KEPT_WHEN_NOT_POSTED):
+            if name in changed and name in cleaned and cleaned[name] == self.initial.get(name):
+                changed.remove(name)
         return changed
 
     def _focal(self, name: str) -> float:
