@@ -20,6 +20,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
+
+from staff.tests.signin import LOGIN_URL, STEP
 
 pytestmark = pytest.mark.multiserver
 
@@ -29,11 +32,15 @@ DATABASE_NAME = "newsroom_two_servers"
 REDIS_URL = os.environ.get("TWO_SERVERS_REDIS", "redis://127.0.0.1:6379/13")
 HEADLINE = "خبر ينشر من الخادم الأول"
 
+# The desk editor's authenticator key: her role signs in with a code (staff/two_factor.py).
+DESK_OTP_KEY = "3132333435363738393031323334353637383930"
 SETUP_SCRIPT = f"""
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article, ArticleAuthor, Editor, Masthead, Section
 Masthead.load()
 desk = User.objects.create_user("desk", password="desk-password-123", is_staff=True)
+TOTPDevice.objects.create(user=desk, name="default", key="{DESK_OTP_KEY}", confirmed=True)
 desk.groups.add(Group.objects.get(name="محرر ديسك"))
 editor = Editor.objects.create(name="محمد الباز", job_title="رئيس التحرير", is_editor_in_chief=True)
 section = Section.objects.create(name="أخبار")
@@ -164,10 +171,15 @@ class Desk:
             return response.status
 
     def sign_in(self) -> None:
-        get(self.base + "/admin/login/", self.opener)
+        """The password, then the code of the desk editor's authenticator (her role requires
+        it), through the two-factor sign-in as a browser sends them."""
+        get(self.base + LOGIN_URL, self.opener)
         self.post(
-            "/admin/login/?next=/admin/", {"username": "desk", "password": "desk-password-123"}
+            f"{LOGIN_URL}?next=/admin/",
+            {STEP: "auth", "auth-username": "desk", "auth-password": "desk-password-123"},
         )
+        code = f"{totp(bytes.fromhex(DESK_OTP_KEY)):06d}"
+        self.post(f"{LOGIN_URL}?next=/admin/", {STEP: "token", "token-otp_token": code})
         assert any(cookie.name == "sessionid" for cookie in self.cookies), "sign-in failed"
 
     def act(self, action: str, pk: int, **extra) -> None:

@@ -20,16 +20,25 @@ from pathlib import Path
 import pytest
 from django.core import signing
 
-from articles.tests.test_two_app_servers import PROJECT, Desk, first_time, free_port, get
+from articles.tests.test_two_app_servers import (
+    DESK_OTP_KEY,
+    PROJECT,
+    Desk,
+    first_time,
+    free_port,
+    get,
+)
 
 pytestmark = pytest.mark.multiprocess
 
 HEADLINE = "خبر يرويه كل عامل كما هو"
 SETUP_SCRIPT = f"""
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article, ArticleAuthor, Editor, Masthead, Section
 Masthead.load()
 desk = User.objects.create_user("desk", password="desk-password-123", is_staff=True)
+TOTPDevice.objects.create(user=desk, name="default", key="{DESK_OTP_KEY}", confirmed=True)
 desk.groups.add(Group.objects.get(name="محرر ديسك"))
 editor = Editor.objects.create(name="محمد الباز", job_title="رئيس التحرير", is_editor_in_chief=True)
 section = Section.objects.create(name="أخبار")
