@@ -21,6 +21,7 @@ from reversion.admin import VersionAdmin
 
 from articles import images, preview, search, workflow
 from articles.admin import drafts, history, richtext
+from articles.admin.dashboard import count_phrase
 from articles.admin.forms import (
     ArticleAdminForm,
     ArticleAuthorForm,
@@ -163,19 +164,6 @@ class ArticleAuthorInline(admin.TabularInline):
 
     def _may_edit(self, request, obj):
         return obj is None or workflow.can_edit(article=obj, user=request.user)
-
-
-def stories_count(count: int) -> str:
-    """A number of stories the Arabic way: «خبر واحد»، «خبران»، «3 أخبار»، «11 خبرًا»، «100 خبر»."""
-    if count == 1:
-        return "خبر واحد"
-    if count == 2:
-        return "خبران"
-    if 3 <= count % 100 <= 10:
-        return f"{count} أخبار"
-    if 11 <= count % 100 <= 99:
-        return f"{count} خبرًا"
-    return f"{count} خبر"
 
 
 # A search lists its newest matches up to this many (ten pages): a word found in most of the
@@ -597,7 +585,7 @@ class ArticleAdmin(VersionAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, f"{done}: {stories_count(moved)}.", messages.SUCCESS)
+            self.message_user(request, f"{done}: {count_phrase(moved)}.", messages.SUCCESS)
         for line in refused:
             self.message_user(request, f"لم يتم: {line}", messages.ERROR)
 

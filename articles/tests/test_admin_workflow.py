@@ -419,7 +419,7 @@ def test_list_actions_count_stories_the_arabic_way(client_of, desk_editor, secti
 
 
 def test_stories_count_follows_arabic_number_agreement():
-    from articles.admin.articles import stories_count
+    from articles.admin.dashboard import count_phrase as stories_count
 
     assert [stories_count(n) for n in (1, 2, 3, 10, 11, 99, 100, 103)] == [
         "خبر واحد", "خبران", "3 أخبار", "10 أخبار", "11 خبرًا", "99 خبرًا", "100 خبر",
