@@ -13,32 +13,6 @@ def _is_chief(user) -> bool:
     )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "username", "address")
-    list_filter = ("action", "at")
-    search_fields = ("username", "address")
-    date_hierarchy = "at"
-    readonly_fields = ("at", "action", "actor", "username", "address", "detail")
-    actions = None
-
-    # Only the editor-in-chief reads the trail; nobody adds, edits or deletes through the admin.
-    def has_module_permission(self, request):
-        return _is_chief(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_chief(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ChiefOnlyAdmin(admin.ModelAdmin):
     """Seen and used by the editor-in-chief (or a superuser) only; nothing added or deleted."""
 
@@ -52,6 +26,20 @@ class ChiefOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ChiefOnlyAdmin):
+    list_display = ("at", "action", "username", "address")
+    list_filter = ("action", "at")
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "action", "actor", "username", "address", "detail")
+    actions = None
+
+    # Only the editor-in-chief reads the trail; nobody edits it either.
+    def has_change_permission(self, request, obj=None):
         return False
 
 
