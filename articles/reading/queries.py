@@ -63,12 +63,11 @@ def card_values(stories: QuerySet) -> QuerySet:
     return stories.values(*CARD_COLUMNS, byline_rows=nested_bylines())
 
 
-def story_values(stories: QuerySet) -> QuerySet:
-    """The rows of `stories` as a reader reads them whole: section, bylines and tags in the
-    same row."""
-    return stories.values(
-        *STORY_COLUMNS, *_SECTION_COLUMNS, byline_rows=nested_bylines(), tag_rows=nested_tags()
-    )
+def story_values(stories: QuerySet, *, with_tags: bool = True) -> QuerySet:
+    """The rows of `stories` as a reader reads them whole: section, bylines and (unless a use
+    shows none, as a search hit) tags in the same row."""
+    tags = {"tag_rows": nested_tags()} if with_tags else {}
+    return stories.values(*STORY_COLUMNS, *_SECTION_COLUMNS, byline_rows=nested_bylines(), **tags)
 
 
 def _story(row: dict) -> Story:
@@ -176,9 +175,10 @@ def _cards_of(*, shape: tuple, story_ids: list[int], now: datetime):
     return card_values(Article.objects.published(now=now).filter(pk__in=story_ids).order_by())
 
 
-class CardList:
-    """Published stories as cards, for Django's Paginator: counted by the database, and each
-    page's cards read in one query with their bylines."""
+class PlacementList:
+    """Published stories as placements, for Django's Paginator: counted by the database, and
+    each page's placements read in one short query. As on the home page, a page's cards are
+    found by key and only the missing ones are read (`web/cards.py`)."""
 
     ordered = True
 
@@ -188,20 +188,20 @@ class CardList:
     def count(self) -> int:
         return self.stories.count()
 
-    def __getitem__(self, index: slice) -> list[Card]:
-        return [Card(**row) for row in card_values(self.stories)[index]]
+    def __getitem__(self, index: slice) -> list[Placement]:
+        return [Placement(**row) for row in self.stories.values(*PLACEMENT_COLUMNS)[index]]
 
 
-def section_cards(section: Section) -> CardList:
-    return CardList(Article.objects.published().filter(section=section))
+def section_placements(section: Section) -> PlacementList:
+    return PlacementList(Article.objects.published().filter(section=section))
 
 
-def editor_cards(editor) -> CardList:
-    return CardList(Article.objects.published().filter(authors=editor))
+def editor_placements(editor) -> PlacementList:
+    return PlacementList(Article.objects.published().filter(authors=editor))
 
 
-def tag_cards(tag) -> CardList:
-    return CardList(Article.objects.published().filter(tagged_items__tag=tag))
+def tag_placements(tag) -> PlacementList:
+    return PlacementList(Article.objects.published().filter(tagged_items__tag=tag))
 
 
 # --- Whole stories -----------------------------------------------------------------------
@@ -269,7 +269,8 @@ def search_hits(article_ids: list[int], terms: list[str]) -> list[SearchHit]:
     found = {
         story.pk: story
         for story in map(
-            _story, story_values(Article.objects.published().filter(pk__in=article_ids))
+            _story,
+            story_values(Article.objects.published().filter(pk__in=article_ids), with_tags=False),
         )
     }
     return [

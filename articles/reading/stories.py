@@ -28,6 +28,9 @@ EDITOR_FIELDS = tuple(editor_field.attname for editor_field in Editor._meta.conc
 SECTION_FIELDS = tuple(section_field.attname for section_field in Section._meta.concrete_fields)
 TAG_FIELDS = ("id", "name", "slug")
 _LEAD_IMAGE = Article._meta.get_field("lead_image")
+# A story read for a use that shows no tags (a search hit): asking for them is a mistake in
+# the code, not a story without tags.
+TAGS_NOT_READ = "tags not read"
 
 
 def columns(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -151,6 +154,8 @@ class _Told(SearchAndShareTitles, _Addressed, _Pictured, _Bylined):
 
     @cached_property
     def tags(self) -> list[Tag]:
+        if self.tag_rows is TAGS_NOT_READ:
+            raise RuntimeError("this story was read without its tags (a search hit)")
         return tags_of(self.tag_rows)
 
     @property
@@ -165,7 +170,7 @@ Story = _shape(
     declared.ON_THE_PAGE,
     ("section", Section | None, field(default=None)),
     ("byline_rows", str | None, field(default=None, repr=False)),
-    ("tag_rows", str | None, field(default=None, repr=False)),
+    ("tag_rows", str | None, field(default=TAGS_NOT_READ, repr=False)),
     bases=(_Told,),
     doc="A story as a reader reads it whole: the article page, a feed's item, a search hit.",
 )

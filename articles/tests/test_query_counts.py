@@ -13,8 +13,9 @@ from articles.tests.factories import ArticleFactory, EditorFactory, SectionFacto
 # Each public page's query budget when built from scratch (served from the page cache, it
 # costs none). The budgets hold whatever the amount of content: the tests grow the paper.
 BUDGETS = {
-    # The home page lists its stories as rows, and reads as stories only those whose card is
-    # not kept (one query, here with every card to build; none when all are kept).
+    # The home page and the section, editor and tag pages list their stories as placements,
+    # and read as cards only those whose card is not kept (one query, here with every card to
+    # build; none when all are kept).
     "home": 9,
     "section": 8,
     "article": 6,

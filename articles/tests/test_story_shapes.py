@@ -53,3 +53,24 @@ def test_a_withdrawn_story_has_no_reader_shape():
     assert queries.story_for_reader(story.pk) is None
     assert queries.published_cards([story.pk]) == {}
     assert queries.story_for_staff(story.pk).headline == story.headline
+
+
+def test_a_search_hit_reads_its_story_without_tags_and_says_so_when_asked_for_them(section):
+    story = ArticleFactory(section=section, headline="قمة الناتو في القاهرة")
+    story.tags.add("الناتو")
+    (hit,) = queries.search_hits([story.pk], ["الناتو"])
+    assert hit.story.headline == story.headline
+    with pytest.raises(RuntimeError, match="without its tags"):
+        _ = hit.story.tags
+    assert [tag.name for tag in queries.story_for_reader(story.pk).tags] == ["الناتو"]
+
+
+def test_a_section_page_lists_placements_and_reads_only_the_cards_it_must_build(
+    client, masthead, section
+):
+    stories = ArticleFactory.create_batch(3, section=section)
+    page = queries.section_placements(section)[0:20]
+    assert [placement.pk for placement in page] == [story.pk for story in reversed(stories)]
+    response = client.get(section.get_absolute_url())
+    for story in stories:
+        assert story.headline in response.content.decode()

@@ -44,7 +44,8 @@ class StoryCardsMixin:
 
 
 class StoryListMixin(StoryCardsMixin):
-    """For ListViews of stories (`queries.CardList`): the page's cards are read here, once."""
+    """For ListViews of stories (`queries.PlacementList`): the page's cards are found or
+    built here, once."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,7 +124,7 @@ class SectionView(CachedPageMixin, StoryListMixin, ListView):
         shown = {nav.slug: nav for nav in frame.navigation_sections(self.request)}
         self.section = shown.get(slug) or get_object_or_404(Section, slug=slug)
         self.depends_on(Dep.section(self.section.slug), MOST_READ)
-        return queries.section_cards(self.section)
+        return queries.section_placements(self.section)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -205,7 +206,7 @@ class EditorView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.editor = get_object_or_404(Editor, slug=self.kwargs["slug"])
         self.depends_on(Dep.editor(self.editor.slug))
-        return queries.editor_cards(self.editor)
+        return queries.editor_placements(self.editor)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(editor=self.editor, **kwargs)
@@ -221,7 +222,7 @@ class TagView(CachedPageMixin, StoryListMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.depends_on(Dep.tag(self.tag.slug))
-        return queries.tag_cards(self.tag)
+        return queries.tag_placements(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
