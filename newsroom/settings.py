@@ -113,6 +113,10 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "newsroom.content_security.SitePolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under WhiteNoise (static files come compressed ahead of time) and over the page cache, so
+    # cached pages go out gzipped too; never a response with a session or CSRF token in it
+    # (newsroom/compression.py, README "Security").
+    "newsroom.compression.ReaderGZipMiddleware",
     # Readers' repeat visits come straight from the shared page cache (articles/caching.py).
     "articles.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -12,6 +12,9 @@ admin.site.site_header = "غرفة الأخبار"
 admin.site.site_title = "غرفة الأخبار"
 admin.site.index_title = "إدارة المحتوى"
 
+# A missing page offers search and the latest stories (articles/web/views.py).
+handler404 = "articles.web.views.page_not_found"
+
 urlpatterns = [
     # Before the admin's own: the two-factor sign-in takes admin:login's address (staff/urls.py).
     path("admin/", include("staff.urls")),

@@ -218,6 +218,11 @@ def _published_story(*, shape: tuple, story_id: int, now: datetime):
     return story_values(Article.objects.published(now=now).filter(pk=story_id))
 
 
+def was_withdrawn(story_id: int) -> bool:
+    """Whether the desk took this story down (its addresses answer 410 Gone, not 404)."""
+    return Article.objects.filter(pk=story_id, status=Article.Status.WITHDRAWN).exists()
+
+
 def story_for_staff(story_id: int) -> Story | None:
     """The story with this id whatever its state, for the desk's previews."""
     found = list(story_values(Article.objects.filter(pk=story_id)))
@@ -230,6 +235,22 @@ def latest_stories(stories: QuerySet, *, limit: int) -> list[Story]:
 
 
 # --- Lists of headlines ------------------------------------------------------------------
+
+
+def latest_headlines(*, limit: int) -> list[Headline]:
+    """The newest `limit` published stories as headlines (the 404 and 410 pages' list), in one
+    short read of the newest-first index, kept until any public story changes (HOME): a flood
+    of mistyped addresses costs the database nothing more."""
+    return caching.piece(
+        f"newsroom:latest-headlines:{limit}",
+        [deps.HOME],
+        lambda: [
+            Headline(**row)
+            for row in Article.objects.published()
+            .order_by(*NEWEST_FIRST)
+            .values(*HEADLINE_COLUMNS)[:limit]
+        ],
+    )
 
 
 def todays_most_read(*, section: Section | None = None) -> list[Headline]:

@@ -35,6 +35,12 @@ BUDGETS = {
     "sitemap_editors": 4,
     "news_sitemap": 3,
     "robots": 1,
+    # The 404 and 410 pages: the frame's three, the latest headlines (one, kept until a public
+    # story changes); a 410 adds the lookup of the story and the check that it was withdrawn, at
+    # its full address also the next scheduled minute, as every page the page cache builds.
+    "not_found": 4,
+    "gone": 7,
+    "short_link_gone": 6,
 }
 
 
@@ -153,4 +159,24 @@ def test_pages_of_search_tags_feeds_and_sitemaps_cost_a_fixed_number_of_queries(
     large = count()
 
     assert large == small, f"{page}: {small} queries with 2 articles, {large} with 38"
+    assert small <= BUDGETS[page], f"{page}: {small} queries, budget {BUDGETS[page]}"
+
+
+@pytest.mark.parametrize("page", ["not_found", "gone", "short_link_gone"])
+def test_not_found_and_gone_pages_cost_a_fixed_number_of_queries(client, masthead, page):
+    section, editor = SectionFactory(), EditorFactory()
+    ArticleFactory(section=section, authors=[editor])
+    withdrawn = ArticleFactory(section=section, authors=[editor], withdrawn=True)
+    ArticleFactory(section=section, authors=[editor], draft=True)
+    url, status = {
+        "not_found": ("/لا-يوجد/", 404),
+        "gone": (withdrawn.get_absolute_url(), 410),
+        "short_link_gone": (reverse("articles:short_link", kwargs={"pk": withdrawn.pk}), 410),
+    }[page]
+
+    small = queries_for(client, url, status)
+    grow_the_paper(section, editor, count=12)
+    large = queries_for(client, url, status)
+
+    assert large == small, f"{page}: {small} queries with 3 articles, {large} with 40"
     assert small <= BUDGETS[page], f"{page}: {small} queries, budget {BUDGETS[page]}"

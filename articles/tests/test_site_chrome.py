@@ -62,7 +62,8 @@ def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, publ
 
 def nav_of(response) -> str:
     html = response.content.decode()
-    return html[html.index('<nav class="sections-nav"') : html.index("</nav>")]
+    start = html.index('<nav class="sections-nav"')
+    return html[start : html.index("</nav>", start)]
 
 
 def current_in(nav: str) -> str:
@@ -89,3 +90,18 @@ def test_the_header_date_turns_at_midnight_and_a_renamed_section_shows_at_once(
     section.name = "أخبار محلية"
     section.save()
     assert "أخبار محلية" in nav_of(client.get("/search/?q=z"))
+
+
+def test_the_phone_menu_holds_search_and_every_section_without_javascript(
+    client, published_article, section
+):
+    other = SectionFactory(name="رياضة")
+    html = client.get(other.get_absolute_url()).content.decode()
+    menu = html[html.index('<details class="site-menu">') : html.index("</details>")]
+    assert "<summary" in menu and "الأقسام والبحث" in menu
+    assert 'role="search"' in menu and 'id="menu-search-q"' in menu
+    for name in ["الرئيسية", section.name, "رياضة"]:
+        assert f">{name}</a>" in menu
+    assert current_in(menu) == "رياضة"
+    # The bar that holds it stays reachable while reading (site.css: position: sticky).
+    assert html.index("</header>") < html.index('<div class="site-bar">') < html.index("<main")

@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
@@ -150,10 +150,8 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             self.object = self.get_object()
         except Http404:
             # A story the desk took down is gone, not missing: say so (410), in Arabic.
-            if Article.objects.filter(
-                pk=self.kwargs["pk"], status=Article.Status.WITHDRAWN
-            ).exists():
-                return TemplateResponse(request, "410.html", status=410)
+            if queries.was_withdrawn(self.kwargs["pk"]):
+                return gone(request)
             raise
         self.last_modified = self.object.updated_at
         # An old or mistyped slug still reaches the story, at its one canonical address.
@@ -190,12 +188,40 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
 
 
 class ShortLinkView(RedirectView):
-    """/n/<id>/: a short address to share, answered with a 301 to the canonical one."""
+    """/n/<id>/: a short address to share, answered with a 301 to the canonical one; a story
+    the desk withdrew is gone (410) here as at its full address."""
 
     permanent = True
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if queries.was_withdrawn(kwargs["pk"]):
+                return gone(request)
+            raise
+
     def get_redirect_url(self, *args, **kwargs):
         return get_object_or_404(Article.objects.published(), pk=kwargs["pk"]).get_absolute_url()
+
+
+# The newest stories the 404 and 410 pages offer instead of the one asked for.
+ERROR_PAGE_LATEST_COUNT = 6
+
+
+def _error_page(request, template_name: str, status: int):
+    context = {"latest_stories": queries.latest_headlines(limit=ERROR_PAGE_LATEST_COUNT)}
+    return render(request, template_name, context, status=status)
+
+
+def gone(request):
+    """410: the story was withdrawn; the page offers search and the latest stories."""
+    return _error_page(request, "410.html", 410)
+
+
+def page_not_found(request, exception=None):
+    """handler404: nothing at this address; the page offers search and the latest stories."""
+    return _error_page(request, "404.html", 404)
 
 
 class EditorView(CachedPageMixin, StoryListMixin, ListView):

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from articles.tests.e2e import accessibility, html_checker
 from articles.tests.e2e.conftest import VIEWPORTS
 from articles.tests.e2e.test_reader_layout import PAGES, public_urls
+from articles.tests.factories import ArticleFactory
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -46,6 +47,7 @@ def test_public_pages_are_valid_html(client, paper, tmp_path):
         "search-nothing-to-search": "/search/?q=" + quote("؟!"),
         "search-no-results": "/search/?q=" + quote("كلمةلاتوجد"),
         "not-found": "/لا-يوجد/",
+        "gone": ArticleFactory(section=paper.sections[0], withdrawn=True).get_absolute_url(),
     }
     documents = {name: client.get(url).content.decode() for name, url in urls.items()}
     strip = render_to_string("includes/breaking_strip.html", {"breaking_news": paper.stories[:2]})
