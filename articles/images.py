@@ -1240,14 +1240,17 @@ def body_image_store(*, upload, storage: Storage) -> str:
     """
     clean = image_clean(upload, max_width=BODY_IMAGE_MAX_WIDTH, quality=BODY_IMAGE_QUALITY)
     name = storage.save(random_name(BODY_IMAGES_DIR, clean.extension), ContentFile(clean.content))
-    if clean.format != "GIF" and not _is_animated_name(storage, name):
+    if not _is_animated_name(storage, name):
         renditions_make(storage=storage, original=name, rendition_set=BODY, focal=None)
     return name
 
 
 def _is_animated_name(storage: Storage, name: str) -> bool:
-    with storage.open(name, "rb") as file, Image.open(file) as image:
-        return _is_animation(image)
+    try:
+        with storage.open(name, "rb") as file, Image.open(file) as image:
+            return _is_animation(image)
+    except (OSError, SyntaxError, ValueError):
+        return False
 
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
@@ -1289,8 +1292,8 @@ def body_images_sized(html: str, *, storage: Storage) -> str:
         if name is None:
             return match.group(0)
         width, height = oriented_size_of_stored(storage, name)
-        if not width:
-            return match.group(0)
+        if not width or _is_animated_name(storage, name):
+            return match.group(0)  # an animation is served as stored, its frames all there
         attributes["width"], attributes["height"] = str(width), str(height)
         return _img_tag(attributes)
 
@@ -1312,7 +1315,7 @@ def body_pictures(html: str, *, storage: Storage) -> str:
         attributes.pop("decoding", None)
         name = _own_body_image(attributes.get("src") or "")
         plan = []
-        if name is not None and not name.lower().endswith(".gif"):
+        if name is not None:  # sized at save only when it is a still photo
             try:
                 width, height = int(attributes.get("width")), int(attributes.get("height"))
             except (TypeError, ValueError):

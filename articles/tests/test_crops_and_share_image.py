@@ -277,3 +277,19 @@ def test_json_ld_states_the_bodys_word_count(masthead, client, section):
     page = client.get(story.get_absolute_url()).content.decode()
     (data,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert json.loads(data)["wordCount"] == 5
+
+
+def test_rebuild_command_makes_the_renditions_of_photos_uploaded_before_they_had_any(
+    media_in_tmp,
+):
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    name = default_storage.save("uploads/2024/05/old.jpg", crafted.jpeg(size=(900, 600)))
+    default_storage.save("uploads/2024/05/anim.gif", crafted.gif())
+    call_command("rebuild_renditions", verbosity=0)
+    folder = media_in_tmp / images.rendition_dir(name)
+    assert {path.name for path in folder.iterdir()} == {
+        "480w.webp", "480w.jpg", "800w.webp", "800w.jpg", "1200w.webp", "1200w.jpg"
+    }  # fmt: skip
+    assert not (media_in_tmp / "renditions" / "uploads/2024/05/anim.gif").exists()

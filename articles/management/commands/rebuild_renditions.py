@@ -108,6 +108,13 @@ class Command(BaseCommand):
                 .order_by("pk")
                 .values_list("pk", "photo")
             ]
+            + [
+                # Photos inside bodies (the article page offers their renditions); animations
+                # are served as they are stored.
+                Photo(None, 0, name, default_storage, images.BODY, focal=None)
+                for name in images.body_images(default_storage)
+                if not name.lower().endswith(".gif")
+            ]
         )
 
     def _progress(self, work, desc, unit, verbosity):
@@ -121,7 +128,8 @@ class Command(BaseCommand):
 
     def _clean(self, photos, *, dry_run, verbosity) -> set[str]:
         """Rewrite what still carries metadata; return the originals rewritten."""
-        files = [(photo.storage, photo.name, images.ORIGINAL_QUALITY) for photo in photos] + [
+        originals = [photo for photo in photos if photo.rendition_set is not images.BODY]
+        files = [(photo.storage, photo.name, images.ORIGINAL_QUALITY) for photo in originals] + [
             (default_storage, name, images.BODY_IMAGE_QUALITY)
             for name in images.body_images(default_storage)
         ]
