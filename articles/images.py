@@ -28,6 +28,7 @@ predictably is the small part neither library does the way a news site needs.
 """
 
 import contextlib
+import dataclasses
 import io
 import logging
 import os
@@ -37,6 +38,8 @@ import tempfile
 import uuid
 import warnings
 from dataclasses import dataclass
+from html import unescape
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -652,20 +655,58 @@ class NewsImageField(models.ImageField):
 RENDITIONS_DIR = "renditions"
 
 
+CARD_ASPECT = (16, 9)  # the cards' renditions
+SOCIAL_SIZE = (1200, 630)  # Open Graph's recommended share image
+SOCIAL_MIN_WIDTH = SOCIAL_SIZE[0]  # narrower lead photos look blurred when shared
+
+
+@dataclass(frozen=True)
+class Crop:
+    """Renditions cut to a fixed ratio around the photo's focal point: their names carry the
+    focal point (`card-f30x50-800w.webp`), so moving it gives new addresses that no cache
+    has seen, and the crops of the old point are removed once the new ones are made."""
+
+    name: str
+    aspect: tuple[int, int]
+    widths: tuple[int, ...]
+    extensions: tuple[str, ...]
+
+
+CARD_CROP = Crop("card", CARD_ASPECT, widths=(480, 800, 1200), extensions=("webp", "jpg"))
+SOCIAL_CROP = Crop("social", SOCIAL_SIZE, widths=(SOCIAL_SIZE[0],), extensions=("jpg",))
+CROPS = (CARD_CROP, SOCIAL_CROP)
+
+# A focal point as it is named and cut: whole percents of the width and height.
+Focal = tuple[int, int]
+CENTRE: Focal = (50, 50)
+
+
+def focal_percent(focal_x: float | None, focal_y: float | None) -> Focal:
+    def percent(value):
+        return 50 if value is None else min(max(round(value * 100), 0), 100)
+
+    return percent(focal_x), percent(focal_y)
+
+
 @dataclass(frozen=True)
 class RenditionSet:
     """How one kind of image is rendered: the folder its originals are stored in, the widths
-    made, and whether they are square crops."""
+    made whole (none: crops only), whether they are square, and the crops cut from it."""
 
     name: str
     folder: str
     widths: tuple[int, ...]
     square: bool = False
+    crops: tuple[Crop, ...] = ()
 
 
-LEAD = RenditionSet("lead", folder="articles", widths=(480, 800, 1200))
+LEAD = RenditionSet("lead", folder="articles", widths=(480, 800, 1200), crops=CROPS)
+# A story's own image for shared links (it defaults to the lead photo's social crop).
+SOCIAL = RenditionSet("social", folder="social", widths=(), crops=(SOCIAL_CROP,))
 PORTRAIT = RenditionSet("portrait", folder="editors", widths=(160, 320), square=True)
-RENDITION_SETS = (LEAD, PORTRAIT)
+# Photos inside article bodies: the stored copy is at most BODY_IMAGE_MAX_WIDTH wide.
+BODY = RenditionSet("body", folder="uploads", widths=(480, 800, 1200))
+RENDITION_SETS = (LEAD, SOCIAL, PORTRAIT, BODY)
 
 WEBP_OPTIONS = {"quality": 80, "method": 4}
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
@@ -706,6 +747,36 @@ def rendition_dir(original_name: str) -> str:
 
 def rendition_name(original_name: str, label: int, extension: str) -> str:
     return posixpath.join(rendition_dir(original_name), f"{label}w.{extension}")
+
+
+def crop_file_name(crop: Crop, focal: Focal, label: int, extension: str) -> str:
+    return f"{crop.name}-f{focal[0]}x{focal[1]}-{label}w.{extension}"
+
+
+def crop_name(original_name: str, crop: Crop, focal: Focal, label: int, extension: str) -> str:
+    return posixpath.join(
+        rendition_dir(original_name), crop_file_name(crop, focal, label, extension)
+    )
+
+
+def crop_plan(crop: Crop, width: int | None, height: int | None, focal: Focal):
+    """The renditions of a crop of an original this size: the largest box of the crop's
+    ratio around the focal point, at each of the crop's widths it is not narrower than."""
+    if not width or not height:
+        return []
+    left, _top, right, _bottom = focal_crop_box(
+        width, height, aspect=crop.aspect, focal_x=focal[0] / 100, focal_y=focal[1] / 100
+    )
+    box_width = right - left
+    ratio_w, ratio_h = crop.aspect
+    plan, seen = [], set()
+    for label in crop.widths:
+        actual = min(label, box_width)
+        if actual in seen:
+            continue
+        seen.add(actual)
+        plan.append(PlannedRendition(label, actual, max(1, round(actual * ratio_h / ratio_w))))
+    return plan
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
@@ -770,7 +841,11 @@ def _replace(storage: Storage, name: str, content: bytes) -> None:
 
 
 def renditions_generate(
-    *, field_file: FieldFile, rendition_set: RenditionSet, force: bool = False
+    *,
+    field_file: FieldFile,
+    rendition_set: RenditionSet,
+    focal: Focal = CENTRE,
+    force: bool = False,
 ) -> list[str]:
     """Make the renditions an image lacks (all of them with `force`); return the names written.
 
@@ -782,54 +857,124 @@ def renditions_generate(
         storage=field_file.storage,
         original=field_file.name,
         rendition_set=rendition_set,
+        focal=focal,
         force=force,
     )
 
 
-def renditions_make(
-    *, storage: Storage, original: str, rendition_set: RenditionSet, force: bool = False
-) -> list[str]:
-    """`renditions_generate` for an original known by its storage name only."""
-    width, height = oriented_size_of_stored(storage, original)
-    plan = rendition_plan(rendition_set, width, height)
-    wanted = [
-        (planned, extension, pillow_format, options)
-        for planned in plan
-        for extension, pillow_format, options in FORMATS
-        if force or not storage.exists(rendition_name(original, planned.label, extension))
-    ]
-    if not wanted:
-        return []
+@dataclass(frozen=True)
+class _Wanted:
+    planned: PlannedRendition
+    name: str
+    pillow_format: str
+    options: dict = dataclasses.field(hash=False, compare=False)
+    crop: Crop | None = None
 
-    largest = max(max(planned.width, planned.height) for planned, *_ in wanted)
+
+_FORMATS_BY_EXTENSION = {extension: (fmt, options) for extension, fmt, options in FORMATS}
+
+
+def _all_wanted(original: str, rendition_set: RenditionSet, width, height, focal: Focal | None):
+    wanted = [
+        _Wanted(planned, rendition_name(original, planned.label, extension), fmt, options)
+        for planned in rendition_plan(rendition_set, width, height)
+        for extension, fmt, options in FORMATS
+    ]
+    for crop in rendition_set.crops if focal is not None else ():
+        for planned in crop_plan(crop, width, height, focal):
+            for extension in crop.extensions:
+                fmt, options = _FORMATS_BY_EXTENSION[extension]
+                name = crop_name(original, crop, focal, planned.label, extension)
+                wanted.append(_Wanted(planned, name, fmt, options, crop))
+    return wanted
+
+
+def renditions_make(
+    *,
+    storage: Storage,
+    original: str,
+    rendition_set: RenditionSet,
+    focal: Focal | None = CENTRE,
+    force: bool = False,
+) -> list[str]:
+    """`renditions_generate` for an original known by its storage name only. Crops at
+    another focal point than `focal` are removed once this one's are made; with no focal
+    point, no crop is made or removed."""
+    width, height = oriented_size_of_stored(storage, original)
+    wanted = [
+        item
+        for item in _all_wanted(original, rendition_set, width, height, focal)
+        if force or not storage.exists(item.name)
+    ]
     written = []
-    with storage.open(original, "rb") as source, Image.open(source) as image:
-        if image.format == "JPEG":
-            image.draft("RGB", (largest, largest))
-        upright = _upright_rgb(image)
-        for planned in sorted({item[0] for item in wanted}, key=lambda p: -p.width):
-            resized = _resize(upright, planned, rendition_set.square)
-            for item_planned, extension, pillow_format, options in wanted:
-                if item_planned != planned:
-                    continue
-                name = rendition_name(original, planned.label, extension)
-                _write(storage, name, _encode(resized, pillow_format, options))
-                written.append(name)
+    if wanted:
+        largest = max(max(item.planned.width, item.planned.height) for item in wanted)
+        with storage.open(original, "rb") as source, Image.open(source) as image:
+            if image.format == "JPEG" and not any(item.crop for item in wanted):
+                image.draft("RGB", (largest, largest))
+            upright = _upright_rgb(image)
+            for item in sorted(wanted, key=lambda each: -each.planned.width):
+                if item.crop is None:
+                    resized = _resize(upright, item.planned, rendition_set.square)
+                else:
+                    resized = focal_crop(
+                        upright,
+                        size=(item.planned.width, item.planned.height),
+                        focal_x=focal[0] / 100,
+                        focal_y=focal[1] / 100,
+                    )
+                    resized.info = {}
+                _write(storage, item.name, _encode(resized, item.pillow_format, item.options))
+                written.append(item.name)
+    if rendition_set.crops and focal is not None:
+        _remove_other_crops(storage, original, rendition_set, focal)
     return written
 
 
+def _crops_present(storage: Storage, original: str) -> list[tuple[str, Focal]]:
+    try:
+        _dirs, present = storage.listdir(rendition_dir(original))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for filename in present:
+        if match := _CROP_FILE.fullmatch(filename):
+            found.append((filename, (int(match["x"]), int(match["y"]))))
+    return found
+
+
+def _remove_other_crops(storage, original, rendition_set, focal: Focal) -> None:
+    for filename, their_focal in _crops_present(storage, original):
+        if their_focal != focal:
+            with contextlib.suppress(OSError):
+                storage.delete(posixpath.join(rendition_dir(original), filename))
+
+
 def renditions_missing(
-    *, storage: Storage, original: str, rendition_set: RenditionSet, width, height
+    *,
+    storage: Storage,
+    original: str,
+    rendition_set: RenditionSet,
+    width,
+    height,
+    focal: Focal = CENTRE,
 ) -> bool:
-    """Whether any rendition the plan (from the row's dimensions) names is absent: one
-    directory listing, no file opened."""
-    plan = rendition_plan(rendition_set, width, height)
-    wanted = {f"{planned.label}w.{extension}" for planned in plan for extension, *_ in FORMATS}
+    """Whether any rendition the plan (from the row's dimensions and focal point) names is
+    absent, or a crop of another focal point is left over: one directory listing, no file
+    opened."""
+    wanted = {
+        posixpath.basename(item.name)
+        for item in _all_wanted(original, rendition_set, width, height, focal)
+    }
     try:
         _dirs, present = storage.listdir(rendition_dir(original))
     except (FileNotFoundError, NotADirectoryError):
         present = []
-    return not wanted or not wanted <= set(present)
+    stale = any(
+        (match := _CROP_FILE.fullmatch(filename)) and (int(match["x"]), int(match["y"])) != focal
+        for filename in present
+    )
+    return not wanted or not wanted <= set(present) or stale
 
 
 def rendition_set_for(original_name: str) -> RenditionSet | None:
@@ -838,9 +983,15 @@ def rendition_set_for(original_name: str) -> RenditionSet | None:
     return next((each for each in RENDITION_SETS if each.folder == folder), None)
 
 
+_PERCENT = "(?:100|[1-9]?[0-9])"
+_CROP_NAMES = "|".join(crop.name for crop in CROPS)
+_CROP_FILE = re.compile(
+    rf"(?P<crop>{_CROP_NAMES})-f(?P<x>{_PERCENT})x(?P<y>{_PERCENT})-[1-9][0-9]{{0,4}}w\.[a-z]+"
+)
 _RENDITION_NAME = re.compile(
     rf"{RENDITIONS_DIR}/(?P<original>[^\x00]+\.(?i:{'|'.join(sorted(ALLOWED_EXTENSIONS))}))"
-    rf"/(?P<label>[1-9][0-9]{{0,4}})w\.(?P<extension>{'|'.join(ext for ext, *_ in FORMATS)})"
+    rf"/(?:(?P<crop>{_CROP_NAMES})-f(?P<x>{_PERCENT})x(?P<y>{_PERCENT})-)?"
+    rf"(?P<label>[1-9][0-9]{{0,4}})w\.(?P<extension>{'|'.join(ext for ext, *_ in FORMATS)})"
 )
 
 
@@ -849,7 +1000,11 @@ def rendition_heal(*, storage: Storage, name: str) -> bool:
     well-formed rendition name, of an original that exists, in a size its set makes. Return
     whether it exists now. For a rendition that the commit never got to (a process killed
     in between), or one removed by hand; anything else is left alone, so the caller's 404
-    stands, whatever a stranger puts in the address."""
+    stands, whatever a stranger puts in the address.
+
+    A crop names its focal point, which only the story's row knows: one is made only while
+    the photo has no crop at another point (its commit never got to the crops), so a
+    stranger cannot have a crop made at every point of the grid."""
     match = _RENDITION_NAME.fullmatch(name)
     if match is None:
         return False
@@ -859,12 +1014,30 @@ def rendition_heal(*, storage: Storage, name: str) -> bool:
     rendition_set = rendition_set_for(original)
     if rendition_set is None:
         return False
+    focal = (int(match["x"]), int(match["y"])) if match["crop"] else None
     try:
         width, height = oriented_size_of_stored(storage, original)  # None when it is gone
-        plan = rendition_plan(rendition_set, width, height) if width else []
-        if int(match["label"]) not in {planned.label for planned in plan}:
+        if not width:
             return False
-        renditions_make(storage=storage, original=original, rendition_set=rendition_set)
+        label, extension = int(match["label"]), match["extension"]
+        if focal is None:
+            if label not in {
+                planned.label for planned in rendition_plan(rendition_set, width, height)
+            }:
+                return False
+            present = {their for _name, their in _crops_present(storage, original)}
+            focal = next(iter(present)) if len(present) == 1 else None
+        else:
+            crop = next((each for each in rendition_set.crops if each.name == match["crop"]), None)
+            if crop is None or extension not in crop.extensions:
+                return False
+            if label not in {planned.label for planned in crop_plan(crop, width, height, focal)}:
+                return False
+            if any(their != focal for _name, their in _crops_present(storage, original)):
+                return False
+        renditions_make(
+            storage=storage, original=original, rendition_set=rendition_set, focal=focal
+        )
     except Exception:  # e.g. an original that does not decode: a 404, never a 500
         logger.exception("Could not make the renditions of %s", original)
         return False
@@ -879,7 +1052,9 @@ def oriented_size_of_stored(storage: Storage, name: str) -> tuple[int | None, in
         return None, None
 
 
-def renditions_generate_on_commit(*, field_file: FieldFile, rendition_set: RenditionSet) -> None:
+def renditions_generate_on_commit(
+    *, field_file: FieldFile, rendition_set: RenditionSet, focal: Focal = CENTRE
+) -> None:
     """After the row is committed, make whatever renditions the image still lacks.
 
     Cheap when they exist (one existence check per file), so every save may call it; a
@@ -892,7 +1067,7 @@ def renditions_generate_on_commit(*, field_file: FieldFile, rendition_set: Rendi
     def generate():
         if field_file.name != name:  # replaced again before the commit
             return
-        renditions_generate(field_file=field_file, rendition_set=rendition_set)
+        renditions_generate(field_file=field_file, rendition_set=rendition_set, focal=focal)
 
     transaction.on_commit(generate, robust=True)
 
@@ -928,10 +1103,6 @@ def _remove_renditions_with_original(sender, file, file_name, **kwargs):
 
 
 # --- Crops around a focal point ---------------------------------------------------------
-
-CARD_ASPECT = (16, 9)  # the cards' renditions
-SOCIAL_SIZE = (1200, 630)  # Open Graph's recommended share image
-SOCIAL_MIN_WIDTH = SOCIAL_SIZE[0]  # narrower lead photos look blurred when shared
 
 
 def focal_crop_box(
@@ -986,19 +1157,47 @@ def picture(
     width: int | None = None,
     height: int | None = None,
 ) -> Picture | None:
+    """The photo whole, at the set's widths (the article page's figure, the admin's
+    thumbnails)."""
     if not field_file:
         return None
     plan = rendition_plan(rendition_set, width, height)
+    return _picture(field_file, plan, lambda label, extension: f"{label}w.{extension}")
+
+
+def cropped_picture(
+    field_file: FieldFile,
+    crop: Crop,
+    *,
+    width: int | None,
+    height: int | None,
+    focal: Focal,
+) -> Picture | None:
+    """The photo cut to the crop's ratio around its focal point (cards, shared links, feeds)."""
+    if not field_file:
+        return None
+    plan = crop_plan(crop, width, height, focal)
+    return _picture(
+        field_file,
+        plan,
+        lambda label, extension: crop_file_name(crop, focal, label, extension),
+        extensions=crop.extensions,
+    )
+
+
+def _picture(field_file, plan, file_name, *, extensions=("webp", "jpg")) -> Picture | None:
     if not plan:
         return None
     # Renditions sit side by side in one directory: its address is asked of the storage once
     # (seven url() calls per card were a tenth of a cold home page's render).
-    directory = field_file.storage.url(rendition_dir(field_file.name) + "/")
+    folder = rendition_dir(field_file.name)
+    directory = field_file.storage.url(folder + "/")
 
     def url(label: int, extension: str) -> str:
-        return f"{directory}{label}w.{extension}"
+        return f"{directory}{file_name(label, extension)}"
 
-    srcset = ", ".join(f"{url(planned.label, 'webp')} {planned.width}w" for planned in plan)
+    responsive = "webp" if "webp" in extensions else "jpg"
+    srcset = ", ".join(f"{url(planned.label, responsive)} {planned.width}w" for planned in plan)
 
     # The JPEG for a browser without WebP is the middle size: fine on any screen.
     fallback = plan[min(1, len(plan) - 1)]
@@ -1010,7 +1209,7 @@ def picture(
         height=largest.height,
         thumbnail_src=url(plan[0].label, "jpg"),
         share_src=url(largest.label, "jpg"),
-        share_name=rendition_name(field_file.name, largest.label, "jpg"),
+        share_name=posixpath.join(folder, file_name(largest.label, "jpg")),
     )
 
 
@@ -1034,13 +1233,107 @@ BODY_IMAGES_DIR = "uploads"
 def body_image_store(*, upload, storage: Storage) -> str:
     """Store an image uploaded inside the rich-text editor; return its storage name.
 
-    The body links to this file directly, so what is stored is the clean copy (see
-    `image_clean`), no wider than the article column needs (animations keep their size),
-    under a random name.
+    The body links to this file (the fallback of a browser that takes no `srcset`), so what
+    is stored is the clean copy (see `image_clean`), no wider than the article column needs
+    (animations keep their size), under a random name. Its renditions are made at once: the
+    article page offers them (`body_pictures`) without checking that they exist.
     """
     clean = image_clean(upload, max_width=BODY_IMAGE_MAX_WIDTH, quality=BODY_IMAGE_QUALITY)
-    name = random_name(BODY_IMAGES_DIR, clean.extension)
-    return storage.save(name, ContentFile(clean.content))
+    name = storage.save(random_name(BODY_IMAGES_DIR, clean.extension), ContentFile(clean.content))
+    if not _is_animated_name(storage, name):
+        renditions_make(storage=storage, original=name, rendition_set=BODY, focal=None)
+    return name
+
+
+def _is_animated_name(storage: Storage, name: str) -> bool:
+    try:
+        with storage.open(name, "rb") as file, Image.open(file) as image:
+            return _is_animation(image)
+    except (OSError, SyntaxError, ValueError):
+        return False
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_IMG_ATTRIBUTE = re.compile(r'\s([a-z-]+)(?:="([^"]*)")?')
+BODY_SIZES = "(min-width: 46rem) 46rem, 100vw"  # the article column, as the lead photo's
+
+
+def _own_body_image(src: str) -> str | None:
+    """The storage name of a photo uploaded inside the editor, from its address in a body."""
+    media = urlsplit(settings.MEDIA_URL).path
+    path = unquote(urlsplit(unescape(src)).path)
+    if not path.startswith(media):
+        return None
+    name = path[len(media) :]
+    if not name.startswith(BODY_IMAGES_DIR + "/") or ".." in name.split("/"):
+        return None
+    return name
+
+
+def _img_attributes(tag: str) -> dict[str, str | None]:
+    return dict(_IMG_ATTRIBUTE.findall(tag.removesuffix("/>")[4:]))
+
+
+def _img_tag(attributes: dict) -> str:
+    return "<img" + "".join(f' {k}="{v}"' for k, v in attributes.items()) + ">"
+
+
+def body_images_sized(html: str, *, storage: Storage) -> str:
+    """At save: each photo uploaded inside the editor gets its stored width and height (the
+    article page sizes its renditions from them without opening a file, and the layout
+    does not jump while it loads). The body comes cleaned (`sanitize.clean_body`): its
+    attributes are quoted and escaped one way."""
+    if "<img" not in html:
+        return html
+
+    def sized(match):
+        attributes = _img_attributes(match.group(0))
+        name = _own_body_image(attributes.get("src") or "")
+        if name is None:
+            return match.group(0)
+        width, height = oriented_size_of_stored(storage, name)
+        if not width or _is_animated_name(storage, name):
+            return match.group(0)  # an animation is served as stored, its frames all there
+        attributes["width"], attributes["height"] = str(width), str(height)
+        return _img_tag(attributes)
+
+    return _IMG_TAG.sub(sized, html)
+
+
+def body_pictures(html: str, *, storage: Storage) -> str:
+    """At render: photos inside a body served as lead photos are, from what the body says
+    alone (no query, no file opened): the renditions as `srcset` for the column's width,
+    `width` and `height`, and loaded lazily. A photo not uploaded in the editor, an
+    animation, or one stored before sizes were recorded, keeps its address and is only
+    loaded lazily."""
+    if "<img" not in html:
+        return html
+
+    def responsive(match):
+        attributes = _img_attributes(match.group(0))
+        attributes.pop("loading", None)
+        attributes.pop("decoding", None)
+        name = _own_body_image(attributes.get("src") or "")
+        plan = []
+        if name is not None:  # sized at save only when it is a still photo
+            try:
+                width, height = int(attributes.get("width")), int(attributes.get("height"))
+            except (TypeError, ValueError):
+                width = height = None
+            plan = rendition_plan(BODY, width, height)
+        attributes["loading"], attributes["decoding"] = "lazy", "async"
+        if not plan:
+            return _img_tag(attributes)
+        directory = storage.url(rendition_dir(name) + "/")
+        webp = ", ".join(f"{directory}{p.label}w.webp {p.width}w" for p in plan)
+        attributes["srcset"] = ", ".join(f"{directory}{p.label}w.jpg {p.width}w" for p in plan)
+        attributes["sizes"] = BODY_SIZES
+        return (
+            f'<picture><source type="image/webp" srcset="{webp}" sizes="{BODY_SIZES}">'
+            f"{_img_tag(attributes)}</picture>"
+        )
+
+    return _IMG_TAG.sub(responsive, html)
 
 
 def body_images(storage: Storage, folder: str = BODY_IMAGES_DIR):

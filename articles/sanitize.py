@@ -15,7 +15,7 @@ classes (except the editor's figure marker), forms, objects, data:/javascript: U
 
 import posixpath
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -228,3 +228,21 @@ _MEDIA_ELEMENT = re.compile(r"<(img|iframe)\b", re.IGNORECASE)
 def has_reader_content(html: str) -> bool:
     """Whether cleaned HTML still shows a reader anything: text, a picture or an embed."""
     return bool(strip_tags(html).strip()) or bool(_MEDIA_ELEMENT.search(html))
+
+
+# The body's words and reading time, as the article form's counters show them
+# (articles/static/articles/admin/counters.js follows the same rule and speed) and JSON-LD
+# states them: tags become spaces, entities are decoded, and a word is a run without spaces
+# that holds a letter or a digit (a dash or a lone punctuation mark is not a word).
+WORDS_PER_MINUTE = 200
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_word_count(html: str) -> int:
+    text = unescape(_TAG.sub(" ", html or ""))
+    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+
+
+def reading_minutes(words: int) -> int:
+    """Whole minutes, at least one for any copy; none for none."""
+    return -(-words // WORDS_PER_MINUTE) if words else 0

@@ -63,6 +63,10 @@ class ArticleFormAssets(ThumbnailStyle):
         "articles/admin/changelist_filters.js",
         # Autosave, the leave warning and who else is editing (articles/admin/drafts.py).
         "articles/admin/drafts.js",
+        # Live counters: headline and SEO lengths, the body's words and reading time.
+        "articles/admin/counters.js",
+        # The lead photo's focal point, set by clicking the photo.
+        "articles/admin/focal_point.js",
     ]
 
 

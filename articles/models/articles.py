@@ -3,6 +3,7 @@ from datetime import datetime
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -85,8 +86,58 @@ class SearchAndShareTitles:
         return self.social_title.strip() or self.search_title
 
 
+class CroppedPictures:
+    """The lead photo cut around its focal point for cards, and the image of shared links
+    (Open Graph, Twitter, JSON-LD, feeds' enclosures): the social image when the desk gave
+    one, else the lead photo's social crop. For the model and the read side's shapes, which
+    give their files through `lead_image_file` and `social_image_file`."""
+
+    lead_image_width: int | None
+    lead_image_height: int | None
+    focal_x: float
+    focal_y: float
+
+    @property
+    def focal(self) -> images.Focal:
+        return images.focal_percent(self.focal_x, self.focal_y)
+
+    @cached_property
+    def card_picture(self) -> images.Picture | None:
+        return images.cropped_picture(
+            self.lead_image_file,
+            images.CARD_CROP,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
+            focal=self.focal,
+        )
+
+    @cached_property
+    def share_picture(self) -> images.Picture | None:
+        social = self.social_image_file
+        if social:
+            return images.cropped_picture(
+                social,
+                images.SOCIAL_CROP,
+                width=self.social_image_width,
+                height=self.social_image_height,
+                focal=images.CENTRE,
+            )
+        return images.cropped_picture(
+            self.lead_image_file,
+            images.SOCIAL_CROP,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
+            focal=self.focal,
+        )
+
+    @property
+    def share_picture_alt(self) -> str:
+        """The shared image's description: the lead photo's, when it is the lead photo."""
+        return "" if self.social_image_file else self.lead_image_alt
+
+
 @reversion.register(follow=("bylines",))
-class Article(SearchAndShareTitles, models.Model):
+class Article(SearchAndShareTitles, CroppedPictures, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
         REVIEW = "review", "قيد المراجعة"
@@ -162,6 +213,17 @@ class Article(SearchAndShareTitles, models.Model):
         blank=True,
         help_text="يُستعمل عنوان محركات البحث أو العنوان الرئيسي إن تُرك فارغًا.",
     )
+    social_image = images.NewsImageField(
+        "صورة المشاركة",
+        upload_to=images.RandomName(images.SOCIAL.folder),
+        blank=True,
+        width_field="social_image_width",
+        height_field="social_image_height",
+        help_text="تظهر عند مشاركة الخبر على الشبكات الاجتماعية بدل الصورة الرئيسية، "
+        "مقصوصة من وسطها إلى 1200×630. JPEG أو PNG أو WebP أو GIF.",
+    )
+    social_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     section = models.ForeignKey(
         Section, verbose_name="القسم", on_delete=models.PROTECT, related_name="articles"
     )
@@ -281,10 +343,15 @@ class Article(SearchAndShareTitles, models.Model):
         if not self.slug:
             self.slug = arabic_slugify(self.headline, max_length=255)
         # Sanitizing here covers every save path: admin, importer, shell, any future API.
-        self.body = clean_body(self.body)
+        self.body = images.body_images_sized(clean_body(self.body), storage=default_storage)
         self._stamp_publication_time()
         super().save(*args, **kwargs)
-        images.renditions_generate_on_commit(field_file=self.lead_image, rendition_set=images.LEAD)
+        images.renditions_generate_on_commit(
+            field_file=self.lead_image, rendition_set=images.LEAD, focal=self.focal
+        )
+        images.renditions_generate_on_commit(
+            field_file=self.social_image, rendition_set=images.SOCIAL
+        )
 
     def get_absolute_url(self):
         return address("articles:article", pk=self.pk, slug=self.slug or "-")
@@ -352,6 +419,14 @@ class Article(SearchAndShareTitles, models.Model):
         return bool(
             self.published_at and (self.updated_at - self.published_at).total_seconds() > 60
         )
+
+    @property
+    def lead_image_file(self):
+        return self.lead_image
+
+    @property
+    def social_image_file(self):
+        return self.social_image
 
     @cached_property
     def lead_picture(self) -> images.Picture | None:

@@ -112,8 +112,8 @@ ARTICLE_FIELDS = (
     _field("lead_image_alt", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("lead_image_caption", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("lead_image_credit", LEAD_IMAGE, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
-    _field("focal_x", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
-    _field("focal_y", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("focal_x", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=True, lists=False, heads=False, page=True),  # noqa: E501
+    _field("focal_y", LEAD_IMAGE, form=True, compare=NO, restored=False, cards=True, lists=False, heads=False, page=True),  # noqa: E501
     _field("section", PUBLISHING, form=True, compare=N, restored=True, cards=True, lists=True, heads=False, page=True),  # noqa: E501
     _field("tags", PUBLISHING, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("status", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
@@ -127,6 +127,9 @@ ARTICLE_FIELDS = (
     _field("seo_title", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("seo_description", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("social_title", SEO, form=True, compare=T, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("social_image", SEO, form=True, compare=N, restored=True, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("social_image_width", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("social_image_height", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("created_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, heads=False, page=True),  # noqa: E501

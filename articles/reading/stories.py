@@ -21,13 +21,14 @@ from articles import images
 from articles.addresses import address
 from articles.models import Article, Editor, Section, Tag
 from articles.models import fields as declared
-from articles.models.articles import SearchAndShareTitles
+from articles.models.articles import CroppedPictures, SearchAndShareTitles
 from articles.reading.nested import unnest
 
 EDITOR_FIELDS = tuple(editor_field.attname for editor_field in Editor._meta.concrete_fields)
 SECTION_FIELDS = tuple(section_field.attname for section_field in Section._meta.concrete_fields)
 TAG_FIELDS = ("id", "name", "slug")
 _LEAD_IMAGE = Article._meta.get_field("lead_image")
+_SOCIAL_IMAGE = Article._meta.get_field("social_image")
 # A story read for a use that shows no tags (a search hit): asking for them is a mistake in
 # the code, not a story without tags.
 TAGS_NOT_READ = "tags not read"
@@ -72,8 +73,9 @@ class _Addressed:
         return address("articles:article", pk=self.pk, slug=self.slug or "-")
 
 
-class _Pictured:
-    """A shape that read the lead photo's name and size: its renditions, without storage."""
+class _Pictured(CroppedPictures):
+    """A shape that read the lead photo's name, size and focal point: its renditions (and
+    its crops: `card_picture`, `share_picture`), without storage."""
 
     lead_image: str
     lead_image_width: int | None
@@ -92,6 +94,11 @@ class _Pictured:
     def lead_image_file(self):
         """The photo as its model field gives it (for its storage and name)."""
         return _LEAD_IMAGE.attr_class(None, _LEAD_IMAGE, self.lead_image or "")
+
+    @cached_property
+    def social_image_file(self):
+        """The story's own image for shared links, where the shape read it (the page's)."""
+        return _SOCIAL_IMAGE.attr_class(None, _SOCIAL_IMAGE, getattr(self, "social_image", ""))
 
 
 class _Bylined:

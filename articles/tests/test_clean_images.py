@@ -157,8 +157,8 @@ def test_every_image_address_the_site_hands_out_serves_a_file_with_pixels_only(
         handed_out |= image_urls(response.content.decode())
     article_page = reader.get(leaky_story.get_absolute_url()).content.decode()
 
-    share = leaky_story.lead_picture.share_src
-    # Link previews, JSON-LD and every feed point at the largest rendition, never the original.
+    share = leaky_story.share_picture.share_src
+    # Link previews, JSON-LD and every feed point at the shared links' crop, never the original.
     (json_ld,) = re.findall(
         r'<script type="application/ld\+json">(.*?)</script>', article_page, re.S
     )
@@ -183,15 +183,20 @@ def test_every_image_address_the_site_hands_out_serves_a_file_with_pixels_only(
     media = {url for url in handed_out | originals if url.startswith("/media/")}
     renditions = {url for url in media if "/renditions/articles/" in url}
     portraits = {url for url in media if "/renditions/editors/" in url}
-    body_images = {url for url in media if "/uploads/" in url}
-    # The lead photo: WebP at 480, 800 and 1200 px, the JPEG fallback, the link-preview JPEG.
-    assert len(renditions) == 5
+    body_images = {url for url in media if url.startswith("/media/uploads/")}
+    body_renditions = {url for url in media if "/renditions/uploads/" in url}
+    # The lead photo: WebP at 480, 800 and 1200 px and the JPEG fallback, whole (the page)
+    # and cut to 16:9 (the cards), and the link-preview JPEG.
+    assert len(renditions) == 9
     assert len(portraits) == 3  # WebP at 160 and 320 px, the JPEG fallback
     assert len(body_images) == 2 and len(originals) == 2
+    # The still picture in the body, at its own width, WebP and JPEG (the GIF stays as is).
+    assert len(body_renditions) == 2
     assert {url for url in handed_out if url.startswith("/static/")}  # the logo, the icon
     # And every file stored at all (the admin's thumbnails too), served clean.
     stored = crafted.files_in(media_in_tmp)
-    assert len(stored) == 2 + 6 + 4 + 2  # originals, lead and portrait renditions, body
+    # originals, lead renditions and crops, portraits, body images and the PNG's renditions
+    assert len(stored) == 2 + 13 + 4 + 2 + 2
     for name in stored:
         assert_clean(name, fetch(reader, f"/media/{name}"))
 
@@ -385,7 +390,13 @@ def test_clean_originals_rewrites_stored_files_under_their_names_and_remakes_ren
     assert Image.open(media_in_tmp / stored_before["lead"]).size == (40, 60)
     assert Image.open(media_in_tmp / stored_before["gif"]).n_frames == 3
     lead_renditions = media_in_tmp / "renditions" / stored_before["lead"]
-    assert {path.name for path in lead_renditions.iterdir()} == {"480w.webp", "480w.jpg"}
+    assert {path.name for path in lead_renditions.iterdir()} == {
+        "480w.webp",
+        "480w.jpg",
+        "card-f50x50-480w.webp",
+        "card-f50x50-480w.jpg",
+        "social-f50x50-1200w.jpg",
+    }
     # Run again: clean files are never encoded again.
     before = {name: (media_in_tmp / name).stat().st_mtime_ns for name in stored_before.values()}
     out, _ = run_rebuild("--clean-originals")
@@ -428,14 +439,15 @@ def test_missing_rendition_is_made_when_first_asked_for(masthead, media_in_tmp, 
     assert len(urls) == 5  # three WebP sizes, the JPEG fallback, the one for link previews
     for url in urls:
         assert_clean(url, fetch(client, url))
-    assert len(list((media_in_tmp / "renditions" / story.lead_image.name).iterdir())) == 6
+    # the whole photo at three widths and its crops (cards, shared links), WebP and JPEG
+    assert len(list((media_in_tmp / "renditions" / story.lead_image.name).iterdir())) == 13
 
 
 def test_feed_enclosure_of_a_rendition_still_to_be_made_is_served(masthead, media_in_tmp, client):
     story = ArticleFactory(lead_image=crafted.jpeg(size=(1300, 700)), lead_image_alt="صورة")
     (entry,) = feedparser.parse(client.get(reverse("articles:feed_rss")).content).entries
     (enclosure,) = [link for link in entry.links if link.rel == "enclosure"]
-    assert enclosure.href == "http://testserver" + story.lead_picture.share_src
+    assert enclosure.href == "http://testserver" + story.share_picture.share_src
     assert enclosure.length == "0"  # unknown until it is made: what RSS asks for then
     assert_clean(enclosure.href, fetch(client, enclosure.href))
 
@@ -449,7 +461,14 @@ def test_feed_enclosure_of_a_rendition_still_to_be_made_is_served(masthead, medi
         "renditions/articles/{name}/480w.jpg/x",
         "renditions/articles/0123456789abcdef0123456789abcdef.jpg/480w.jpg",  # no original
         "renditions/editors/{bare}/800w.jpg",  # not a portrait size
-        "renditions/uploads/{bare}/480w.jpg",  # body images get no renditions
+        "renditions/uploads/{bare}/480w.jpg",  # no such photo inside a body
+        "renditions/articles/{name}/card-f101x50-480w.jpg",  # no such focal point
+        "renditions/articles/{name}/card-f50x50-481w.jpg",
+        "renditions/articles/{name}/card-f050x50-480w.jpg",
+        "renditions/articles/{name}/social-f50x50-480w.jpg",  # not a size of the crop
+        "renditions/articles/{name}/social-f50x50-1200w.webp",  # shared links take JPEG
+        "renditions/articles/{name}/square-f50x50-480w.jpg",  # no such crop
+        "renditions/editors/{bare}/card-f50x50-480w.jpg",  # portraits are not cropped so
         "renditions/articles/../articles/{bare}/480w.jpg",
         "renditions/articles/./{bare}/480w.jpg",
         "renditions/articles/.{bare}/480w.jpg",

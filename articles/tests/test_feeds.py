@@ -54,8 +54,8 @@ def test_site_feed_is_arabic_with_summary_author_dates_and_image_enclosure(
     assert entry.published_parsed[:6] == published.timetuple()[:6]
     assert {tag.term for tag in entry.tags} == {photographed.section.name, "الناتو"}
     (enclosure,) = [link for link in entry.links if link.rel == "enclosure"]
-    # The largest rendition, as link previews use, never the uploaded original.
-    share = photographed.lead_picture
+    # The shared links' crop, as link previews use, never the uploaded original.
+    share = photographed.share_picture
     assert enclosure.href == "http://testserver" + share.share_src
     assert enclosure.type == "image/jpeg"
     assert int(enclosure.length) == (media_in_tmp / share.share_name).stat().st_size > 0

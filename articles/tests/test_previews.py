@@ -48,7 +48,7 @@ def story(section, masthead):
 def test_article_head_has_canonical_description_open_graph_and_twitter_card(client, story):
     head = head_of(client.get(story.get_absolute_url()))
     canonical = HOST + story.get_absolute_url()
-    image = HOST + story.lead_picture.share_src
+    image = HOST + story.share_picture.share_src
     assert f'<link rel="canonical" href="{canonical}">' in head
     assert '<meta name="description" content="خطة عمل للعام المقبل">' in head
     assert meta(head, "og:type") == ["article"]
@@ -85,7 +85,7 @@ def test_article_json_ld_is_a_complete_news_article(client, story):
     assert logo["url"] == HOST + "/static/articles/logo.png"
     with Image.open(finders.find("articles/logo.png")) as image:
         assert image.size == (logo["width"], logo["height"])
-    assert data["image"] == [HOST + story.lead_picture.share_src]
+    assert data["image"] == [HOST + story.share_picture.share_src]
     assert data["articleSection"] == story.section.name
     assert data["mainEntityOfPage"]["@id"] == HOST + story.get_absolute_url()
 

@@ -79,4 +79,4 @@ def test_seo_fieldset_is_collapsed_in_the_change_form():
     fieldsets = dict(admin.site._registry[Article].get_fieldsets(None))
     (seo,) = [options for name, options in fieldsets.items() if name and "البحث" in name]
     assert "collapse" in seo["classes"]
-    assert seo["fields"] == ["seo_title", "seo_description", "social_title"]
+    assert seo["fields"] == ["seo_title", "seo_description", "social_title", "social_image"]

@@ -46,7 +46,7 @@ def card_html(story: Card, *, large: bool = False, arabic_indic: bool = False) -
         {
             "story": story,
             "url": in_page(story.get_absolute_url()),
-            "picture": story.lead_picture,
+            "picture": story.card_picture,
             "large": large,
             "lazy": not large,
             "sizes": LEAD_CARD_SIZES if large else CARD_SIZES,

@@ -103,11 +103,13 @@ class LatestArticlesRss(CachedFeedMixin, Feed):
         return [article.section.name, *(tag.name for tag in article.tags)]
 
     def item_enclosures(self, article):
-        # The largest JPEG rendition, as link previews use: never the uploaded original.
-        picture = article.lead_picture
+        # The image link previews use (the social image, else the lead photo's crop around
+        # its focal point): never the uploaded original.
+        picture = article.share_picture
         if picture is None:
             return []
-        length = images.share_length(article.lead_image_file, picture)
+        source = article.social_image_file or article.lead_image_file
+        length = images.share_length(source, picture)
         if length is None:  # the photo went missing: no enclosure rather than a broken one
             return []
         mime_type = mimetypes.guess_type(picture.share_name)[0] or "image/jpeg"

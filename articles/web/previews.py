@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Masthead, Tag
 from articles.reading.stories import Story
+from articles.sanitize import body_word_count
 
 LOGO_PATH = "articles/logo.png"
 LOGO_SIZE = (600, 60)  # Google's publisher-logo box
@@ -54,8 +55,9 @@ def article_json_ld(
         ],
         "publisher": publisher(request, masthead),
         "articleSection": article.section.name,
+        "wordCount": body_word_count(article.body),
     }
-    if picture := article.lead_picture:
+    if picture := article.share_picture:
         data["image"] = [request.build_absolute_uri(picture.share_src)]
     if tags:
         data["keywords"] = [tag.name for tag in tags]

@@ -20,6 +20,7 @@ class Photo:
     rendition_set: images.RenditionSet
     width: int | None = None
     height: int | None = None
+    focal: images.Focal | None = images.CENTRE  # where its crops are centred
 
 
 class Command(BaseCommand):
@@ -72,19 +73,49 @@ class Command(BaseCommand):
         than the check itself at 100,000 stories (and Django would open the file of any row
         whose dimensions are empty, just to fill them in memory)."""
         lead = Article._meta.get_field("lead_image").storage
+        social = Article._meta.get_field("social_image").storage
         portrait = Editor._meta.get_field("photo").storage
-        return [
-            Photo(Article, pk, name, lead, images.LEAD, width, height)
-            for pk, name, width, height in Article.objects.exclude(lead_image="")
-            .order_by("pk")
-            .values_list("pk", "lead_image", "lead_image_width", "lead_image_height")
-            .iterator(chunk_size=5000)
-        ] + [
-            Photo(Editor, pk, name, portrait, images.PORTRAIT)
-            for pk, name in Editor.objects.exclude(photo="")
-            .order_by("pk")
-            .values_list("pk", "photo")
-        ]
+        columns = ("pk", "lead_image", "lead_image_width", "lead_image_height", "focal_x")
+        return (
+            [
+                Photo(
+                    Article,
+                    pk,
+                    name,
+                    lead,
+                    images.LEAD,
+                    width,
+                    height,
+                    images.focal_percent(focal_x, focal_y),
+                )
+                for pk, name, width, height, focal_x, focal_y in Article.objects.exclude(
+                    lead_image=""
+                )
+                .order_by("pk")
+                .values_list(*columns, "focal_y")
+                .iterator(chunk_size=5000)
+            ]
+            + [
+                Photo(Article, pk, name, social, images.SOCIAL, width, height)
+                for pk, name, width, height in Article.objects.exclude(social_image="")
+                .order_by("pk")
+                .values_list("pk", "social_image", "social_image_width", "social_image_height")
+                .iterator(chunk_size=5000)
+            ]
+            + [
+                Photo(Editor, pk, name, portrait, images.PORTRAIT)
+                for pk, name in Editor.objects.exclude(photo="")
+                .order_by("pk")
+                .values_list("pk", "photo")
+            ]
+            + [
+                # Photos inside bodies (the article page offers their renditions); animations
+                # are served as they are stored.
+                Photo(None, 0, name, default_storage, images.BODY, focal=None)
+                for name in images.body_images(default_storage)
+                if not name.lower().endswith(".gif")
+            ]
+        )
 
     def _progress(self, work, desc, unit, verbosity):
         return tqdm(
@@ -97,7 +128,8 @@ class Command(BaseCommand):
 
     def _clean(self, photos, *, dry_run, verbosity) -> set[str]:
         """Rewrite what still carries metadata; return the originals rewritten."""
-        files = [(photo.storage, photo.name, images.ORIGINAL_QUALITY) for photo in photos] + [
+        originals = [photo for photo in photos if photo.rendition_set is not images.BODY]
+        files = [(photo.storage, photo.name, images.ORIGINAL_QUALITY) for photo in originals] + [
             (default_storage, name, images.BODY_IMAGE_QUALITY)
             for name in images.body_images(default_storage)
         ]
@@ -135,7 +167,11 @@ class Command(BaseCommand):
         written, missing = 0, []
         progress = self._progress(photos, "renditions", "image", verbosity)
         for photo in progress:
-            if photo.model is Article and photo.width is None:
+            if (
+                photo.model is Article
+                and photo.width is None
+                and photo.rendition_set is images.LEAD
+            ):
                 self._store_dimensions(photo)
             remake = force or photo.name in cleaned
             if not remake and not images.renditions_missing(
@@ -144,6 +180,7 @@ class Command(BaseCommand):
                 rendition_set=photo.rendition_set,
                 width=photo.width,
                 height=photo.height,
+                focal=photo.focal,
             ):
                 continue
             if not photo.storage.exists(photo.name):
@@ -153,6 +190,7 @@ class Command(BaseCommand):
                 storage=photo.storage,
                 original=photo.name,
                 rendition_set=photo.rendition_set,
+                focal=photo.focal,
                 force=remake,
             )
             written += len(names)

@@ -4,11 +4,12 @@ masthead settings ask (Hijri date beside the Gregorian one, Arabic-Indic digits)
 import json
 
 from django import template
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import addresses
+from articles import addresses, images
 from articles.dates import newsroom_date, to_arabic_indic
 from articles.pagecache import pages as caching
 from articles.web import cards
@@ -174,3 +175,10 @@ def picture(
 def byline(story) -> dict:
     """`{% byline story %}`: its authors in byline order, linked (`includes/byline.html`)."""
     return {"authors": story.authors}
+
+
+@register.filter
+def body_html(body: str):
+    """`{{ article.body|body_html }}`: the stored body (cleaned on every save), its own photos
+    served with their renditions, dimensions and lazy loading (`images.body_pictures`)."""
+    return mark_safe(images.body_pictures(body, storage=default_storage))  # noqa: S308 - cleaned at save
