@@ -390,16 +390,12 @@ def test_the_trail_list_costs_the_same_queries_for_few_or_many_entries(client_of
     assert queries() == few
 
 
-def test_entries_older_than_the_retention_are_removed(settings):
+def test_entries_older_than_the_retention_are_removed(settings, time_machine):
     settings.NEWSROOM_AUDIT_RETENTION_DAYS = 30
+    time_machine.move_to(timezone.now() - timedelta(days=31), tick=False)
     old = AuditEntry.objects.create(action=AuditEntry.SIGN_IN, username="old")
+    time_machine.move_to(timezone.now() + timedelta(days=31), tick=False)
     recent = AuditEntry.objects.create(action=AuditEntry.SIGN_IN, username="recent")
-    # Backdating is a test's privilege: the app cannot update an entry.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AuditEntry._meta.db_table} SET at = %s WHERE id = %s",  # noqa: S608
-            [timezone.now() - timedelta(days=31), old.pk],
-        )
     out = io.StringIO()
     call_command("prune_audit_trail", "--dry-run", stdout=out)
     assert "1 entries" in out.getvalue()
@@ -408,6 +404,24 @@ def test_entries_older_than_the_retention_are_removed(settings):
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
     assert AuditEntry.objects.filter(pk=recent.pk).exists()
     assert only(AuditEntry.TRAIL_PRUNED).detail["count"] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_on_postgresql_the_database_refuses_to_change_or_delete_an_entry(reporter):
+    from django.db import DatabaseError, transaction
+
+    entry = AuditEntry.objects.create(action=AuditEntry.SIGN_IN, actor=reporter, username="r")
+    table = AuditEntry._meta.db_table
+    for sql in (
+        f"UPDATE {table} SET username = 'x' WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    User.objects.filter(pk=reporter.pk).delete()  # the one update allowed: actor to NULL
+    assert AuditEntry.objects.get(pk=entry.pk).username == "r"
+    AuditEntry.objects.prune(before=timezone.now() + timedelta(seconds=1))
+    assert not AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_masthead_made_on_the_first_public_page_is_not_an_entry(client):
