@@ -1,9 +1,11 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.urls import path
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 
 from articles.roles import EDITOR_IN_CHIEF
@@ -122,7 +124,13 @@ class AuditEntryAdmin(ChiefOnlyAdmin):
         """The list as filtered now, as CSV: UTF-8 with a BOM, so Excel reads the Arabic."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        entries = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            entries = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            # As the list itself answers a filter it cannot apply.
+            return HttpResponseRedirect(
+                reverse("admin:staff_auditentry_changelist") + f"?{ERROR_FLAG}=1"
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'

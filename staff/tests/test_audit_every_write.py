@@ -366,6 +366,13 @@ def test_the_chief_exports_the_filtered_trail_as_csv(client_of, chief_user):
     )
 
 
+def test_an_export_with_a_filter_the_list_cannot_apply_goes_back_to_the_list(client_of, chief_user):
+    response = client_of(chief_user).get(EXPORT_URL, {"at__gte": "not-a-date"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{TRAIL_URL}?e=1"
+    assert not entries(AuditEntry.TRAIL_EXPORTED)
+
+
 def test_a_desk_editor_cannot_export_the_trail(client_of, desk_editor):
     assert client_of(desk_editor).get(EXPORT_URL).status_code == 403
     assert not entries(AuditEntry.TRAIL_EXPORTED)
