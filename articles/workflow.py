@@ -10,10 +10,12 @@ Each service is keyword-only, checks the user's permission on the server (Permis
 Arabic message), refuses an impossible move (ValidationError), runs `full_clean()` in a transaction,
 keeps a version (django-reversion) with the user and a comment, and records each state move as an
 `ArticleTransition`; publishing, withdrawing and sending back to draft also end the story's share
-links (`articles/preview.py`). The admin, its list actions and any command call these, never
-`save()` with a new status. Every write goes through `_save()`, the one place for what must
-follow any change of a story; cached pages are purged by `articles/invalidation.py` on the save
-it makes.
+links (`articles/preview.py`). Each service announces what it did (`articles/events.py`:
+`workflow_moved`, and `permission_refused` when it refuses someone) for the audit trail in
+`staff/`, which this module never imports. The admin, its list actions and any command call
+these, never `save()` with a new status. Every write goes through `_save()`, the one place for
+what must follow any change of a story; cached pages are purged by `articles/invalidation.py`
+on the save it makes.
 
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
