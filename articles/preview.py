@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import events
 from articles.models import Article, SharePreviewLink
 
 User = AbstractBaseUser | AnonymousUser
@@ -51,6 +52,7 @@ def link_path(token: str) -> str:
     return reverse("articles:shared_preview", kwargs={"token": token})
 
 
+@events.announces_refusals("share_link_create")
 @transaction.atomic
 def share_link_create(*, article: Article, by: User) -> tuple[SharePreviewLink, str]:
     """A new link to `article` and its path, the only time the path can be known."""
@@ -69,25 +71,40 @@ def share_link_create(*, article: Article, by: User) -> tuple[SharePreviewLink, 
         created_at=now,
         expires_at=now + max_age(),
     )
+    events.share_link_made.send(sender=SharePreviewLink, link=link, by=by)
     return link, link_path(token)
 
 
+@events.announces_refusals("share_link_revoke")
 @transaction.atomic
 def share_link_revoke(*, link: SharePreviewLink, by: User) -> SharePreviewLink:
     """End one link now; a link already ended or expired stays as it is."""
     _check(by)
-    SharePreviewLink.objects.filter(pk=link.pk).active().update(
-        revoked_at=timezone.now(),
-        revoked_by=by if by.is_authenticated else None,
-        revoked_reason=REVOKED_BY_HAND,
+    ended = (
+        SharePreviewLink.objects.filter(pk=link.pk)
+        .active()
+        .update(
+            revoked_at=timezone.now(),
+            revoked_by=by if by.is_authenticated else None,
+            revoked_reason=REVOKED_BY_HAND,
+        )
     )
     link.refresh_from_db()
+    if ended:
+        events.share_links_ended.send(
+            sender=SharePreviewLink,
+            article=link.article,
+            by=by,
+            reason=REVOKED_BY_HAND,
+            count=ended,
+            link=link,
+        )
     return link
 
 
 def share_links_end(*, article: Article, by: User, reason: str) -> int:
     """End every link of `article` that still works (the workflow's moves call this)."""
-    return (
+    ended = (
         SharePreviewLink.objects.filter(article=article)
         .active()
         .update(
@@ -96,6 +113,11 @@ def share_links_end(*, article: Article, by: User, reason: str) -> int:
             revoked_reason=reason,
         )
     )
+    if ended:
+        events.share_links_ended.send(
+            sender=SharePreviewLink, article=article, by=by, reason=reason, count=ended, link=None
+        )
+    return ended
 
 
 def article_for_token(token: str) -> Article:

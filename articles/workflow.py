@@ -10,10 +10,12 @@ Each service is keyword-only, checks the user's permission on the server (Permis
 Arabic message), refuses an impossible move (ValidationError), runs `full_clean()` in a transaction,
 keeps a version (django-reversion) with the user and a comment, and records each state move as an
 `ArticleTransition`; publishing, withdrawing and sending back to draft also end the story's share
-links (`articles/preview.py`). The admin, its list actions and any command call these, never
-`save()` with a new status. Every write goes through `_save()`, the one place for what must
-follow any change of a story; cached pages are purged by `articles/invalidation.py` on the save
-it makes.
+links (`articles/preview.py`). Each service announces what it did (`articles/events.py`:
+`workflow_moved`, and `permission_refused` when it refuses someone) for the audit trail in
+`staff/`, which this module never imports. The admin, its list actions and any command call
+these, never `save()` with a new status. Every write goes through `_save()`, the one place for
+what must follow any change of a story; cached pages are purged by `articles/invalidation.py`
+on the save it makes.
 
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
@@ -28,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import preview
+from articles import events, preview
 from articles.models import Article, ArticleAuthor, ArticleTransition, Editor
 from articles.models import fields as declared
 
@@ -238,12 +240,29 @@ def _move(
     )
     if move.ends_share_links:
         preview.share_links_end(article=stored, by=by, reason=move.done)
+    _announce(
+        article=stored,
+        by=by,
+        action=move.name,
+        label=move.done,
+        from_status=from_status,
+        to_status=move.target,
+        comment=comment,
+    )
     return _sync(article, stored)
+
+
+def _announce(*, article: Article, by: User, action: str, label: str, **states) -> None:
+    """Tell the audit trail (staff/signals.py) what a service did, inside its transaction."""
+    events.workflow_moved.send(
+        sender=Article, article=article, by=by, action=action, label=label, **states
+    )
 
 
 # Edits ----------------------------------------------------------------------------------------
 
 
+@events.announces_refusals("edit")
 @transaction.atomic
 def article_save(*, article: Article, by: User, comment: str = "") -> Article:
     """Save an edit of an article's copy (the admin's form); its state does not change here."""
@@ -254,18 +273,25 @@ def article_save(*, article: Article, by: User, comment: str = "") -> Article:
             raise ValidationError("يبدأ كل خبر مسودة؛ انقله بعدها عبر مراحل التحرير.")
     elif _locked(article).status != article.status:
         raise ValidationError("تتغير حالة الخبر عبر مراحل التحرير، لا بالحفظ المباشر.")
-    return _save(article=article, by=by, comment=comment or ("عُدّل" if article.pk else "أُنشئ"))
+    if article.pk is None:
+        # A new story's row is recorded as created (staff/changes.py), whoever writes it.
+        return _save(article=article, by=by, comment=comment or "أُنشئ")
+    _save(article=article, by=by, comment=comment or "عُدّل")
+    _announce(article=article, by=by, action="edit", label="عُدّل", comment=comment)
+    return article
 
 
 # State moves -----------------------------------------------------------------------------------
 
 
+@events.announces_refusals("submit")
 @transaction.atomic
 def article_submit(*, article: Article, by: User, comment: str = "") -> Article:
     """A reporter (or anyone who may edit it) sends a draft to the desk."""
     return _move(article=article, by=by, move=SUBMIT, comment=comment)
 
 
+@events.announces_refusals("send_back")
 @transaction.atomic
 def article_send_back(*, article: Article, by: User, comment: str) -> Article:
     """The desk returns a story in review to its writer, saying why."""
@@ -276,6 +302,7 @@ def article_send_back(*, article: Article, by: User, comment: str) -> Article:
     return _move(article=article, by=by, move=SEND_BACK, comment=comment, published_at=None)
 
 
+@events.announces_refusals("publish")
 @transaction.atomic
 def article_publish(
     *, article: Article, by: User, at: datetime | None = None, comment: str = ""
@@ -290,6 +317,7 @@ def article_publish(
     return _move(article=article, by=by, move=PUBLISH, comment=comment, published_at=at or now)
 
 
+@events.announces_refusals("schedule")
 @transaction.atomic
 def article_schedule(*, article: Article, by: User, at: datetime, comment: str = "") -> Article:
     """Set the minute a story goes public; it appears then by itself, no worker needed."""
@@ -300,12 +328,14 @@ def article_schedule(*, article: Article, by: User, at: datetime, comment: str =
     return _move(article=article, by=by, move=SCHEDULE, comment=comment, published_at=at)
 
 
+@events.announces_refusals("withdraw")
 @transaction.atomic
 def article_withdraw(*, article: Article, by: User, comment: str = "") -> Article:
     """Take a published story down; its address answers 410 Gone from now on."""
     return _move(article=article, by=by, move=WITHDRAW, comment=comment)
 
 
+@events.announces_refusals("return_to_draft")
 @transaction.atomic
 def article_return_to_draft(*, article: Article, by: User, comment: str = "") -> Article:
     """Cancel a schedule, or bring a withdrawn story back to the desk to be reworked."""
@@ -330,26 +360,33 @@ def _check_home_page(by: User) -> None:
         raise PermissionDenied(HOME_PAGE_REFUSAL)
 
 
+@events.announces_refusals("set_breaking")
 @transaction.atomic
 def article_set_breaking(*, article: Article, by: User, breaking: bool = True) -> Article:
     """Mark (or unmark) a story as breaking news for the home page's strip."""
     _check_home_page(by)
     stored = _locked(article)
     stored.is_breaking = breaking
-    _save(article=stored, by=by, comment="عُلّم عاجلًا" if breaking else "أُلغيت صفة العاجل")
+    label = "عُلّم عاجلًا" if breaking else "أُلغيت صفة العاجل"
+    _save(article=stored, by=by, comment=label)
+    _announce(article=stored, by=by, action="set_breaking", label=label)
     return _sync(article, stored)
 
 
+@events.announces_refusals("set_featured")
 @transaction.atomic
 def article_set_featured(*, article: Article, by: User, featured: bool = True) -> Article:
     """Add (or remove) a story to the editors' picks on the home page."""
     _check_home_page(by)
     stored = _locked(article)
     stored.is_featured = featured
-    _save(article=stored, by=by, comment="عُلّم مميزًا" if featured else "أُلغيت صفة المميز")
+    label = "عُلّم مميزًا" if featured else "أُلغيت صفة المميز"
+    _save(article=stored, by=by, comment=label)
+    _announce(article=stored, by=by, action="set_featured", label=label)
     return _sync(article, stored)
 
 
+@events.announces_refusals("pin")
 @transaction.atomic
 def article_pin(*, article: Article, by: User, until: datetime | None = None) -> Article:
     """Make a story the home page's lead (until a time, or until unpinned); one lead at a time."""
@@ -360,13 +397,16 @@ def article_pin(*, article: Article, by: User, until: datetime | None = None) ->
         other.is_pinned = False
         other.pinned_until = None
         _save(article=other, by=by, comment="أُلغي تثبيته لتثبيت خبر آخر")
+        _announce(article=other, by=by, action="unpin", label="أُلغي تثبيته لتثبيت خبر آخر")
     stored = _locked(article)
     stored.is_pinned = True
     stored.pinned_until = until
     _save(article=stored, by=by, comment="ثُبّت في صدارة الصفحة الرئيسية")
+    _announce(article=stored, by=by, action="pin", label="ثُبّت في صدارة الصفحة الرئيسية")
     return _sync(article, stored)
 
 
+@events.announces_refusals("unpin")
 @transaction.atomic
 def article_unpin(*, article: Article, by: User) -> Article:
     _check_home_page(by)
@@ -374,12 +414,14 @@ def article_unpin(*, article: Article, by: User) -> Article:
     stored.is_pinned = False
     stored.pinned_until = None
     _save(article=stored, by=by, comment="أُلغي تثبيته في الصدارة")
+    _announce(article=stored, by=by, action="unpin", label="أُلغي تثبيته في الصدارة")
     return _sync(article, stored)
 
 
 # History --------------------------------------------------------------------------------------
 
 
+@events.announces_refusals("restore_version")
 @transaction.atomic
 def article_restore_version(*, article: Article, version: Version, by: User) -> Article:
     """Bring back the copy and bylines of an older version, as a new version.
@@ -427,4 +469,5 @@ def article_restore_version(*, article: Article, version: Version, by: User) -> 
                 for position, editor in bylines
             )
         _save(article=stored, by=by, comment=f"استُعيدت نسخة {when}")
+    _announce(article=stored, by=by, action="restore_version", label=f"استُعيدت نسخة {when}")
     return _sync(article, stored)

@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
+    # The audit trail's current request (who and from where), and staff members' 403s recorded.
+    "staff.middleware.AuditRequestMiddleware",
     # Staff only (a request without a session cookie passes untouched, at no cost): sessions
     # that end when idle or too old, then the second factor their role requires.
     "staff.middleware.StaffSessionMiddleware",
@@ -287,6 +289,10 @@ TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 NEWSROOM_STAFF_IDLE_MINUTES = int(os.environ.get("NEWSROOM_STAFF_IDLE_MINUTES") or "60")
 NEWSROOM_STAFF_SESSION_HOURS = float(os.environ.get("NEWSROOM_STAFF_SESSION_HOURS") or "12")
 SESSION_COOKIE_AGE = int(NEWSROOM_STAFF_SESSION_HOURS * 3600)
+
+# The audit trail (staff/): `manage.py prune_audit_trail` deletes entries older than this many
+# days (two years by default), the only way an entry leaves the trail.
+NEWSROOM_AUDIT_RETENTION_DAYS = int(os.environ.get("NEWSROOM_AUDIT_RETENTION_DAYS") or "730")
 
 # Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username from
 # one address, that pair is locked out for AXES_COOLOFF_HOURS; the editor-in-chief unlocks it by

@@ -1,16 +1,27 @@
+import csv
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
 
 from articles.roles import EDITOR_IN_CHIEF
 
+from .audit import record
 from .models import AuditEntry, RolePolicy, StaffAccount
 from .two_factor import has_device, two_factor_required, two_factor_reset
 
 
 def _is_chief(user) -> bool:
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name=EDITOR_IN_CHIEF).exists()
-    )
+    # Asked many times a page (menu, permissions, each filter): once per request's user.
+    if not hasattr(user, "_staff_is_chief"):
+        user._staff_is_chief = user.is_active and (
+            user.is_superuser or user.groups.filter(name=EDITOR_IN_CHIEF).exists()
+        )
+    return user._staff_is_chief
 
 
 class ChiefOnlyAdmin(admin.ModelAdmin):
@@ -29,18 +40,124 @@ class ChiefOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class _DistinctValueFilter(admin.SimpleListFilter):
+    """A filter whose choices are the values the trail holds (the most recent first)."""
+
+    field = ""
+    present: dict = {}  # the lookup that leaves out entries without a value
+    limit = 100
+
+    def lookups(self, request, model_admin):
+        values = (
+            AuditEntry.objects.filter(**self.present)
+            .values_list(self.field, flat=True)
+            .order_by(self.field)
+            .distinct()[: self.limit]
+        )
+        return [(value, value) for value in values]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
+class PersonFilter(_DistinctValueFilter):
+    title = "المستخدم"
+    parameter_name = "username"
+    field = "username"
+    present = {"username__gt": ""}
+
+
+class AddressFilter(_DistinctValueFilter):
+    title = "العنوان"
+    parameter_name = "address"
+    field = "address"
+    present = {"address__isnull": False}
+
+
+CSV_COLUMNS = ("الوقت", "الحدث", "المستخدم", "العنوان", "الموضوع", "ما تغيّر والتفاصيل")
+# A cell a spreadsheet would run as a formula (a headline or a name typed to look like one).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ChiefOnlyAdmin):
-    list_display = ("at", "action", "username", "address")
-    list_filter = ("action", "at")
-    search_fields = ("username", "address")
+    """The trail, read and filtered by the editor-in-chief, exported as CSV; never edited."""
+
+    list_display = ("at", "action", "person", "address", "subject", "what_changed")
+    list_filter = ("action", PersonFilter, AddressFilter, "at")
+    search_fields = ("username", "address", "subject")
     date_hierarchy = "at"
-    readonly_fields = ("at", "action", "actor", "username", "address", "detail")
+    fields = ("at", "action", "person", "address", "subject", "what_changed", "detail")
+    readonly_fields = fields
+    list_per_page = 50
+    show_full_result_count = False
     actions = None
 
     # Only the editor-in-chief reads the trail; nobody edits it either.
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="المستخدم", ordering="username")
+    def person(self, entry):
+        return entry.who
+
+    @admin.display(description="ما تغيّر")
+    def what_changed(self, entry):
+        return entry.changes_text()
+
+    def get_urls(self):
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="staff_auditentry_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The list as filtered now, as CSV: UTF-8 with a BOM, so Excel reads the Arabic."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            entries = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            # As the list itself answers a filter it cannot apply.
+            return HttpResponseRedirect(
+                reverse("admin:staff_auditentry_changelist") + f"?{ERROR_FLAG}=1"
+            )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        count = 0
+        for entry in entries.iterator(chunk_size=2000):
+            writer.writerow(
+                _cell(value)
+                for value in (
+                    timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.get_action_display(),
+                    entry.who,
+                    entry.address,
+                    entry.subject,
+                    entry.changes_text(),
+                )
+            )
+            count += 1
+        record(
+            action=AuditEntry.TRAIL_EXPORTED,
+            request=request,
+            user=request.user,
+            detail={"count": count, "filters": request.GET.urlencode()[:300]},
+        )
+        return response
 
 
 @admin.register(RolePolicy)

@@ -1,17 +1,62 @@
-"""The one way to write to the audit trail."""
+"""The one way to write to the audit trail, and who is writing.
+
+Who and from where: the request being served, when there is one. `AuditRequestMiddleware`
+(staff/middleware.py) makes a staff request the current one for the code it runs (admin,
+list actions, services, uploads), so signal receivers far from the view still know the person
+and the address. Without a request (the importer, a command, the shell) the entry names nobody
+and is marked as written by the system (`detail["via"] = "system"`).
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from newsroom.proxies import client_ip_address
 
 from .models import AuditEntry
 
+_current_request: ContextVar = ContextVar("staff_audit_request", default=None)
 
-def record(*, action: str, request=None, user=None, username: str = "", detail=None) -> AuditEntry:
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
+
+@contextmanager
+def serving(request):
+    """Make `request` the current one while the block runs."""
+    token = _current_request.set(request)
+    try:
+        yield
+    finally:
+        _current_request.reset(token)
+
+
+def current_request():
+    return _current_request.get()
+
+
+def _signed_in(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def record(
+    *,
+    action: str,
+    request=None,
+    user=None,
+    username: str = "",
+    subject: str = "",
+    detail=None,
+) -> AuditEntry:
+    """Write one entry. `user` is who acted; without one, the current request's user."""
+    request = request if request is not None else current_request()
+    user = _signed_in(user)
+    if user is None and not username and request is not None:
+        user = _signed_in(getattr(request, "user", None))
+    detail = dict(detail or {})
+    if user is None and not username and request is None:
+        detail["via"] = "system"
     return AuditEntry.objects.create(
         action=action,
         actor=user,
         username=username or (user.get_username() if user is not None else ""),
         address=client_ip_address(request) if request is not None else None,
-        detail=detail or {},
+        subject=str(subject)[:200],
+        detail=detail,
     )

@@ -9,7 +9,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
-from . import sessions
+from . import audit, sessions
+from .models import AuditEntry
 from .two_factor import has_device, two_factor_required
 
 # What a staff member who must enrol may still open: the enrolment wizard, its QR code, and the
@@ -20,6 +21,33 @@ ALWAYS_OPEN_VIEWS = {"two_factor:login", "admin:logout", "admin:login"}
 
 def _has_session_cookie(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class AuditRequestMiddleware:
+    """Makes the request the current one for the audit trail (staff/audit.py), so entries
+    written deep in a service or a signal name the person and the address; and records a 403
+    answered to a signed-in staff member (a refused permission attempt). Costs nothing: no
+    query, and a reader's request (no session cookie) is never looked into."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.serving(request):
+            response = self.get_response(request)
+            if (
+                response.status_code == 403
+                and _has_session_cookie(request)
+                and request.user.is_authenticated
+                and request.user.is_staff
+            ):
+                audit.record(
+                    action=AuditEntry.PERMISSION_REFUSED,
+                    request=request,
+                    user=request.user,
+                    detail={"method": request.method, "path": request.path[:200]},
+                )
+        return response
 
 
 class StaffSessionMiddleware:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from articles import workflow
+from articles import events, workflow
 from articles.admin.forms import display_name
 from articles.converters import parse_id
 from articles.models import Article, Autosave, EditingPresence
@@ -55,7 +55,8 @@ def _describe(autosave: Autosave) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def autosave_view(request, story_key: str):
-    """GET: the user's autosave of this story, if any. POST: replace it, or discard it."""
+    """GET: the user's autosave of this story, if any. POST: replace it, discard it, or say that
+    the editor brought it back into the form (`_restored`; recorded, nothing changes)."""
     try:
         article = _story(request, story_key)
     except PermissionDenied:
@@ -66,6 +67,18 @@ def autosave_view(request, story_key: str):
         return JsonResponse(_describe(autosave) if autosave else {"saved_at": None})
     if int(request.META.get("CONTENT_LENGTH") or 0) > AUTOSAVE_MAX_BYTES:
         return _error("النص أكبر من أن يُحفظ تلقائيًا؛ احفظ الخبر بالزر.", 413)
+    if request.POST.get("_restored"):
+        autosave = mine.first()
+        if autosave is None:
+            return _error("لا توجد نسخة محفوظة تلقائيًا لهذا الخبر.", 404)
+        events.autosave_restored.send(
+            sender=Autosave,
+            by=request.user,
+            article=article,
+            story_key=story_key,
+            saved_at=autosave.saved_at,
+        )
+        return JsonResponse({"saved_at": autosave.saved_at.isoformat(), "restored": True})
     if request.POST.get("_discard"):
         mine.delete()
         return JsonResponse({"saved_at": None})

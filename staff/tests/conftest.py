@@ -4,8 +4,16 @@ import pytest
 # uploads and the cache's files in throwaway folders, an empty cache for each test.
 from articles.tests.conftest import (  # noqa: F401
     cache_files_in_tmp,
+    chief,
+    chief_user,
+    client_of,
+    desk_editor,
     empty_cache,
+    masthead,
     media_in_tmp,
+    reporter,
+    reporters_draft,
+    section,
 )
 
 

@@ -12,6 +12,7 @@ from articles.tests.factories import ArticleFactory, MastheadFactory, SectionFac
 
 STAFF_MIDDLEWARE = (
     "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.AuditRequestMiddleware",
     "staff.middleware.StaffSessionMiddleware",
     "staff.middleware.TwoFactorRequiredMiddleware",
 )

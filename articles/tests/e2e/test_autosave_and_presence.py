@@ -49,6 +49,19 @@ def wait_for_autosave(page, article, user, text):
     raise AssertionError("the typed text was never autosaved")
 
 
+def wait_for_the_restore_in_the_audit_trail(page, user):
+    """The form tells the server of a restore in the background (staff's audit trail)."""
+    from staff.models import AuditEntry
+
+    for _ in range(40):
+        if AuditEntry.objects.filter(
+            action=AuditEntry.AUTOSAVE_RESTORED, username=user.get_username()
+        ).exists():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the restore was never recorded in the audit trail")
+
+
 def test_typed_text_is_autosaved_and_offered_back_after_reload(
     draft, new_page, reporter_account, admin_login
 ):
@@ -65,6 +78,7 @@ def test_typed_text_is_autosaved_and_offered_back_after_reload(
     expect(admin_ui.ckeditor_body(page)).not_to_contain_text("قبل أن ينقطع التيار")
     offer.get_by_role("button", name="استعادة").click()
     expect(admin_ui.ckeditor_body(page)).to_contain_text("فقرة كتبتها قبل أن ينقطع التيار.")
+    wait_for_the_restore_in_the_audit_trail(page, reporter_account)
 
     page.get_by_role("button", name="احفظ", exact=True).click()
     expect(page.locator(".messagelist .success").first).to_be_visible()
@@ -112,6 +126,8 @@ def test_save_after_the_session_expired_brings_the_editor_back_to_the_text(
     page.wait_for_url(re.compile(rf"/admin/articles/article/{draft.pk}/change/$"))
     page.locator("#newsroom-autosave-offer").get_by_role("button", name="استعادة").click()
     expect(admin_ui.ckeditor_body(page)).to_contain_text("سطر كتبته والجلسة منتهية.")
+    # Not left running into the next test: the form's background report of the restore.
+    wait_for_the_restore_in_the_audit_trail(page, reporter_account)
 
 
 def test_two_editors_see_each_other_and_a_save_is_announced(

@@ -141,6 +141,16 @@ document.addEventListener("DOMContentLoaded", function () {
     markChanged();
   }
 
+  // The server keeps no copy of what the form shows: it is told of a restore for the audit trail.
+  function restored() {
+    var data = new FormData();
+    data.append("_restored", "1");
+    fetch(autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() }
+    });
+  }
+
   function discard() {
     var data = new FormData();
     data.append("_discard", "1");
@@ -160,6 +170,7 @@ document.addEventListener("DOMContentLoaded", function () {
     offer.appendChild(text);
     offer.appendChild(button("استعادة", "restore-autosave", function () {
       restore(saved.fields);
+      restored();
       offer.remove();
     }));
     offer.appendChild(button("تجاهل", "discard-autosave", function () {
