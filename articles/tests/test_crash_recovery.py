@@ -17,6 +17,7 @@ import sys
 import pytest
 from django.conf import settings
 
+from articles import images
 from articles.tests.test_clean_images import assert_clean, image_urls
 
 pytestmark = pytest.mark.multiprocess
@@ -134,10 +135,19 @@ def test_pictures_of_a_story_saved_by_a_killed_process_are_made_when_the_page_is
 def test_the_check_run_after_start_up_makes_what_a_killed_process_left_unmade(site):
     _address, original = save_and_die(site)
     check = manage("rebuild_renditions", env=site["env"])
-    assert "1 images checked, 6 rendition files written." in check.stdout
-    made = sorted(path.name for path in (site["media"] / "renditions" / original).iterdir())
-    assert made == sorted(
-        f"{width}w.{ext}" for width in (480, 800, 1200) for ext in ("jpg", "webp")
+    # The whole photo at each width, and the cards' and shared links' crops around its
+    # focal point (the centre: the story set none).
+    expected = sorted(
+        [f"{width}w.{ext}" for width in (480, 800, 1200) for ext in ("jpg", "webp")]
+        + [
+            images.crop_file_name(crop, images.CENTRE, width, ext)
+            for crop in images.CROPS
+            for width in crop.widths
+            for ext in crop.extensions
+        ]
     )
+    assert f"1 images checked, {len(expected)} rendition files written." in check.stdout
+    made = sorted(path.name for path in (site["media"] / "renditions" / original).iterdir())
+    assert made == expected
     again = manage("rebuild_renditions", env=site["env"])
     assert "1 images checked, 0 rendition files written." in again.stdout
