@@ -731,13 +731,18 @@ def rendition_plan(
         return [PlannedRendition(size, size, size) for size in rendition_set.widths]
     if not width or not height:
         return []
+    return _planned_widths(rendition_set.widths, width, lambda actual: height * actual / width)
+
+
+def _planned_widths(labels, widest: int, height_at) -> list[PlannedRendition]:
+    """One rendition per label, as wide as the label but never wider than `widest` (no
+    upscaling), and no two the same width: labels past the source's width give one."""
     plan, seen = [], set()
-    for label in rendition_set.widths:
-        actual = min(label, width)
-        if actual in seen:
-            continue
-        seen.add(actual)
-        plan.append(PlannedRendition(label, actual, max(1, round(height * actual / width))))
+    for label in labels:
+        actual = min(label, widest)
+        if actual not in seen:
+            seen.add(actual)
+            plan.append(PlannedRendition(label, actual, max(1, round(height_at(actual)))))
     return plan
 
 
@@ -767,16 +772,8 @@ def crop_plan(crop: Crop, width: int | None, height: int | None, focal: Focal):
     left, _top, right, _bottom = focal_crop_box(
         width, height, aspect=crop.aspect, focal_x=focal[0] / 100, focal_y=focal[1] / 100
     )
-    box_width = right - left
     ratio_w, ratio_h = crop.aspect
-    plan, seen = [], set()
-    for label in crop.widths:
-        actual = min(label, box_width)
-        if actual in seen:
-            continue
-        seen.add(actual)
-        plan.append(PlannedRendition(label, actual, max(1, round(actual * ratio_h / ratio_w))))
-    return plan
+    return _planned_widths(crop.widths, right - left, lambda actual: actual * ratio_h / ratio_w)
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:

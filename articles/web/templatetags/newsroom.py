@@ -2,10 +2,12 @@
 masthead settings ask (Hijri date beside the Gregorian one, Arabic-Indic digits)."""
 
 import json
+from urllib.parse import quote
 
 from django import template
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -175,6 +177,27 @@ def picture(
 def byline(story) -> dict:
     """`{% byline story %}`: its authors in byline order, linked (`includes/byline.html`)."""
     return {"authors": story.authors}
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_links(context, article) -> dict:
+    """`{% share_links article %}`: the services' own share pages for the story's short link
+    (`includes/share.html`), their addresses built here rather than by a chain of filters."""
+    url = context["request"].build_absolute_uri(
+        reverse("articles:short_link", kwargs={"pk": article.pk})
+    )
+    title = article.share_title
+    link, text = quote(url, safe=""), quote(title, safe="")
+    return {
+        "share_url": url,
+        "title": title,
+        "services": (
+            ("whatsapp", "واتساب", f"https://wa.me/?text={quote(f'{title} {url}', safe='')}"),
+            ("telegram", "تيليجرام", f"https://t.me/share/url?url={link}&text={text}"),
+            ("facebook", "فيسبوك", f"https://www.facebook.com/sharer/sharer.php?u={link}"),
+            ("x", "إكس", f"https://twitter.com/intent/tweet?url={link}&text={text}"),
+        ),
+    }
 
 
 @register.filter
