@@ -90,12 +90,12 @@ INSTALLED_APPS = [
     # backup_paper / restore_paper (articles/backups.py) drive its dbbackup, dbrestore,
     # mediabackup and mediarestore commands.
     "dbbackup",
-    "axes",
+    "staff.apps.SignInLocksConfig",  # django-axes, its name in Arabic
     # Two-factor sign-in for staff (staff/two_factor.py): TOTP devices, one-time recovery codes
     # (static tokens) and django-two-factor-auth's sign-in and enrolment wizards.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "staff.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "staff.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "two_factor",
     "csp",
     "articles",

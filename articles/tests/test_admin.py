@@ -42,6 +42,16 @@ def test_admin_is_arabic_and_right_to_left(staff_client):
 
 
 @pytest.mark.django_db
+def test_admin_sidebar_names_every_app_in_arabic(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    captions = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>', html)
+    assert len(captions) >= 4
+    # «Axes», «Otp_Static» and «Otp_Totp» were the libraries' own labels, in Latin letters.
+    assert [c for c in captions if re.search(r"[A-Za-z]", c)] == []
+    assert "محاولات الدخول والحظر" in captions
+
+
+@pytest.mark.django_db
 def test_article_changelist_shows_thumbnail_status_section_and_authors(
     staff_client, section, masthead
 ):
