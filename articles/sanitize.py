@@ -236,12 +236,14 @@ def has_reader_content(html: str) -> bool:
 # that holds a letter or a digit (a dash or a lone punctuation mark is not a word).
 WORDS_PER_MINUTE = 200
 _TAG = re.compile(r"<[^>]*>")
-# One match per run without spaces that holds a letter or a digit (`[^\W_]` is `str.isalnum`).
-_WORD = re.compile(r"\S*[^\W_]\S*")
+# A run without spaces made only of punctuation and underscores: not a word (`\w` less `_` is
+# `str.isalnum`).
+_NOT_A_WORD = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
 
 
 def body_word_count(html: str) -> int:
-    return len(_WORD.findall(unescape(_TAG.sub(" ", html or ""))))
+    text = unescape(_TAG.sub(" ", html or ""))
+    return len(text.split()) - len(_NOT_A_WORD.findall(text))
 
 
 def reading_minutes(words: int) -> int:
