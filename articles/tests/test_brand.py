@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -367,3 +368,15 @@ def test_a_new_logo_colour_or_icon_reaches_every_cached_page_and_the_manifest(
     manifest = json.loads(page(client, "/manifest.webmanifest")[0].content)
     assert manifest["short_name"] == "صحيفتي"
     assert manifest["icons"][0]["src"].endswith("/icon-192.png")
+
+
+def test_rebuild_renditions_remakes_the_logos_and_the_icons_missing_files(
+    masthead, commit, media_in_tmp
+):
+    with_brand(masthead, commit)
+    logo = media_in_tmp / "renditions" / masthead.logo.name / "240w.webp"
+    icon = media_in_tmp / "renditions" / masthead.favicon.name / "icon-512.png"
+    logo.unlink()
+    icon.unlink()
+    call_command("rebuild_renditions", verbosity=0)
+    assert logo.exists() and icon.exists()
