@@ -1,10 +1,11 @@
 """Photos the paper can trust: upload validation, clean stored files, renditions, clean-up.
 
 Every image path goes through `validate_image_upload()`: the article's lead image and the
-editor's photo (through `NewsImageField`) and images uploaded inside the rich-text editor
-(`articles/richtext.py`). A file is accepted only if it is a real, complete JPEG, PNG, WebP or
-GIF under the size and pixel limits; anything else gets a clear Arabic message and never
-reaches media storage.
+editor's photo (through `NewsImageField`), the masthead's logo and site icon (`BrandImageField`,
+`IconField`: an SVG is refused by name, the icon has a minimum size) and images uploaded inside
+the rich-text editor (`articles/richtext.py`). A file is accepted only if it is a real,
+complete JPEG, PNG, WebP or GIF under the size and pixel limits; anything else gets a clear
+Arabic message and never reaches media storage.
 
 What is stored is a clean copy, never the upload itself (`image_clean()`, used by every
 path): turned upright from its EXIF orientation, colours converted to sRGB when it carries an

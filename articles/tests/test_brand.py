@@ -380,3 +380,20 @@ def test_rebuild_renditions_remakes_the_logos_and_the_icons_missing_files(
     icon.unlink()
     call_command("rebuild_renditions", verbosity=0)
     assert logo.exists() and icon.exists()
+
+
+def test_clearing_the_logo_and_icon_brings_back_the_name_and_the_shipped_icon_and_removes_files(
+    staff_client, client, published_article, masthead, commit, media_in_tmp
+):
+    with_brand(masthead, commit)
+    assert "masthead__logo" in client.get("/").content.decode()
+    response = commit(
+        lambda: post_masthead(staff_client, masthead, **{"logo-clear": "on", "favicon-clear": "on"})
+    )
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert "masthead__logo" not in html
+    assert ">الصحيفة</a>" in html
+    assert '<link rel="icon" href="/static/articles/favicon.svg"' in html
+    assert "apple-touch-icon" not in html
+    assert crafted.files_in(media_in_tmp) == []
