@@ -49,8 +49,9 @@ class Masthead(models.Model):
         upload_to=images.RandomName(images.ICONS_DIR),
         blank=True,
         help_text=(
-            "تظهر في تبويب المتصفح وعلى الشاشة الرئيسية للهاتف. مربعة، 512×512 بكسل أو أكبر، "
-            "PNG أو JPEG أو WebP (لا SVG)؛ تُنشأ منها المقاسات 32 و180 و192 و512 تلقائيًا."
+            "تظهر في تبويب المتصفح وعلى الشاشة الرئيسية للهاتف. PNG أو JPEG أو WebP (لا SVG)، "
+            "مربعة يُستحسن بمقاس 512×512 بكسل (192 على الأقل)؛ تُنشأ منها المقاسات 32 و180 و192 "
+            "و512 تلقائيًا."
         ),
     )
     short_name = models.CharField(
