@@ -860,7 +860,7 @@ class MastheadAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["site_name", "tagline", "chief_role_label"]}),
         (
-            "الهوية: الشعار والأيقونة واللون",
+            "الهوية: اللوغو والأيقونة واللون",
             {"fields": ["logo", "favicon", "brand_preview", "short_name", "theme_color"]},
         ),
         ("التواريخ", {"fields": ["show_hijri_date", "use_arabic_indic_digits"]}),
@@ -878,7 +878,7 @@ class MastheadAdmin(admin.ModelAdmin):
         logo = masthead.logo_picture() if masthead.pk else None
         icons = masthead.icon_urls() if masthead.pk else {}
         if logo is None and not icons:
-            return "لا شعار ولا أيقونة بعد: يظهر اسم الصحيفة نصًا وأيقونة الموقع الافتراضية."
+            return "لا لوغو ولا أيقونة بعد: يظهر اسم الصحيفة نصًا وأيقونة الموقع الافتراضية."
         parts = []
         if logo is not None:
             parts.append(

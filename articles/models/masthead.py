@@ -32,7 +32,7 @@ class Masthead(models.Model):
     )
 
     logo = images.BrandImageField(
-        "الشعار",
+        "شعار الصحيفة (اللوغو)",
         upload_to=images.RandomName(images.LOGO.folder),
         width_field="logo_width",
         height_field="logo_height",

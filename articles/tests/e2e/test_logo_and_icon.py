@@ -111,3 +111,42 @@ def test_branded_pages_are_valid_html(client, branded_paper, tmp_path):
     documents = {name: client.get(url).content.decode() for name, url in urls.items()}
     errors = html_checker.nu_html_errors(documents, tmp_path)
     assert not any(errors.values()), html_checker.describe(errors)
+
+
+def test_the_desk_uploads_a_logo_and_icon_in_the_masthead_and_readers_see_them_at_once(
+    new_page, paper, superuser, admin_login, screenshot, tmp_path
+):
+    svg = tmp_path / "logo.svg"
+    svg.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    logo, icon = tmp_path / "logo.png", tmp_path / "icon.png"
+    logo.write_bytes(drawn_png("logo.png", (640, 160)).read())
+    icon.write_bytes(drawn_png("icon.png", (512, 512)).read())
+    reader = new_page(PHONE)
+    reader.goto("/")  # the home page is now in the page cache, with the name as text
+    expect(reader.locator(".masthead__logo")).to_have_count(0)
+
+    desk = admin_login(new_page(), superuser)
+    masthead = Masthead.load()
+    desk.goto(f"/admin/articles/masthead/{masthead.pk}/change/")
+    desk.locator("#id_logo").set_input_files(svg)
+    desk.locator("input[name=_save]").click()
+    expect(desk.locator(".errorlist")).to_contain_text("ملفات SVG غير مقبولة")
+    screenshot(desk, "svg-refused")
+
+    desk.locator("#id_logo").set_input_files(logo)
+    desk.locator("#id_favicon").set_input_files(icon)
+    desk.locator("#id_theme_color").fill(THEME)
+    desk.locator("input[name=_continue]").click()
+    expect(desk.locator(".messagelist")).to_contain_text("حُفظت التعديلات على الترويسة")
+    preview = desk.locator(".field-brand_preview img")
+    expect(preview).to_have_count(2)
+    screenshot(desk, "masthead-with-brand")
+
+    reader.reload()
+    logo_img = reader.get_by_role("banner").get_by_role("img", name=masthead.site_name)
+    expect(logo_img).to_be_visible()
+    assert logo_img.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(reader.locator('meta[name="theme-color"]')).to_have_attribute("content", THEME)
+    tab_icon = reader.locator('link[rel="icon"][sizes="32x32"]').evaluate("link => link.href")
+    assert reader.request.get(tab_icon).ok
+    screenshot(reader, "reader-sees-the-logo", full_page=False)
