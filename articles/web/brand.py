@@ -16,14 +16,14 @@ from articles import images
 from articles.models import Masthead
 from articles.web import frame
 
-# The masthead name's height (site.css `.masthead__name`: a font size of clamp(1.875rem, 8vw,
-# 4.5rem) and a line height of 1.25) at its smallest, on a screen of 8vw, and at its largest:
-# the logo takes that height, so `sizes` follows it.
+# The logo takes the height of the masthead name it replaces (site.css `.masthead__name`: a
+# font size of clamp(1.875rem, 8vw, 4.5rem), a line height of 1.25): 37.5 px on screens up to
+# 375 px wide, 10vw between, 90 px from 900 px on. Its `sizes` (its width) follows from that.
 LOGO_HEIGHT_MIN_PX = 37.5
 LOGO_HEIGHT_VW = 10
 LOGO_HEIGHT_MAX_PX = 90
-LOGO_SMALLEST_SCREEN_PX = 375  # 8vw reaches 1.875rem
-LOGO_LARGEST_SCREEN_PX = 900  # 8vw reaches 4.5rem
+LOGO_SMALLEST_SCREEN_PX = 375  # where 8vw reaches 1.875rem
+LOGO_LARGEST_SCREEN_PX = 900  # where 8vw reaches 4.5rem
 
 DEFAULT_ICONS = (
     {"src": "articles/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
