@@ -1,10 +1,11 @@
 """Photos the paper can trust: upload validation, clean stored files, renditions, clean-up.
 
 Every image path goes through `validate_image_upload()`: the article's lead image and the
-editor's photo (through `NewsImageField`) and images uploaded inside the rich-text editor
-(`articles/richtext.py`). A file is accepted only if it is a real, complete JPEG, PNG, WebP or
-GIF under the size and pixel limits; anything else gets a clear Arabic message and never
-reaches media storage.
+editor's photo (through `NewsImageField`), the masthead's logo and site icon (`BrandImageField`,
+`IconField`: an SVG is refused by name, the icon has a minimum size) and images uploaded inside
+the rich-text editor (`articles/richtext.py`). A file is accepted only if it is a real,
+complete JPEG, PNG, WebP or GIF under the size and pixel limits; anything else gets a clear
+Arabic message and never reaches media storage.
 
 What is stored is a clean copy, never the upload itself (`image_clean()`, used by every
 path): turned upright from its EXIF orientation, colours converted to sRGB when it carries an
@@ -706,7 +707,10 @@ SOCIAL = RenditionSet("social", folder="social", widths=(), crops=(SOCIAL_CROP,)
 PORTRAIT = RenditionSet("portrait", folder="editors", widths=(160, 320), square=True)
 # Photos inside article bodies: the stored copy is at most BODY_IMAGE_MAX_WIDTH wide.
 BODY = RenditionSet("body", folder="uploads", widths=(480, 800, 1200))
-RENDITION_SETS = (LEAD, SOCIAL, PORTRAIT, BODY)
+# The paper's logo in the masthead: shown at the masthead name's height, so a few widths cover
+# every screen and density (see `web/brand.py`).
+LOGO = RenditionSet("logo", folder="logos", widths=(240, 480, 960))
+RENDITION_SETS = (LEAD, SOCIAL, PORTRAIT, BODY, LOGO)
 
 WEBP_OPTIONS = {"quality": 80, "method": 4}
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
@@ -1004,7 +1008,7 @@ def rendition_heal(*, storage: Storage, name: str) -> bool:
     stranger cannot have a crop made at every point of the grid."""
     match = _RENDITION_NAME.fullmatch(name)
     if match is None:
-        return False
+        return _icon_heal(storage=storage, name=name)
     original = match["original"]
     if any(part in {"", "."} or part.startswith(".") for part in original.split("/")):
         return False  # no "..", no hidden files, no empty segments
@@ -1344,3 +1348,193 @@ def body_images(storage: Storage, folder: str = BODY_IMAGES_DIR):
             yield posixpath.join(folder, filename)
     for subfolder in sorted(folders):
         yield from body_images(storage, posixpath.join(folder, subfolder))
+
+
+# --- The paper's logo and icon --------------------------------------------------------------
+
+# Raster only: an SVG is a document that may carry scripts, event handlers and links to other
+# hosts, run whenever its address is opened. No maintained Python sanitizer for SVG ships with
+# the libraries we pin, and the icons are made as PNG anyway, so an SVG is refused with a way out.
+_SVG_EXTENSIONS = {"svg", "svgz"}
+_SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:\?xml|svg|!DOCTYPE\s+svg|!--)", re.IGNORECASE)
+
+
+def _svg_refused() -> ValidationError:
+    return _refuse(
+        "ملفات SVG غير مقبولة للوغو والأيقونة: قد تحمل نصوصًا برمجية تعمل في متصفح القارئ. "
+        "صدّر الملف من برنامج التصميم بصيغة PNG (بخلفية شفافة إن شئت) ثم ارفعه.",
+        "svg",
+    )
+
+
+def _looks_like_svg(upload) -> bool:
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        start = upload.read(256)
+    finally:
+        upload.seek(position)
+    return isinstance(start, bytes) and bool(_SVG_START.match(start))
+
+
+def validate_brand_upload(upload, *, name: str | None = None) -> ImageFacts:
+    """A logo or an icon: a photo's checks (`validate_image_upload`), after refusing an SVG
+    with its own message, whatever the file is called."""
+    name = name or getattr(upload, "name", "") or ""
+    if posixpath.splitext(name)[1].lstrip(".").lower() in _SVG_EXTENSIONS:
+        raise _svg_refused()
+    unchecked = getattr(upload, _ACCEPTED, None) is None and getattr(upload, "size", 0)
+    if unchecked and _looks_like_svg(upload):
+        raise _svg_refused()
+    return validate_image_upload(upload, name=name)
+
+
+ICON_MIN_SIZE = 192  # the smallest icon a phone's home screen takes, and our smallest upload
+
+
+def validate_icon_upload(upload, *, name: str | None = None) -> ImageFacts:
+    """An icon: a brand image at least ICON_MIN_SIZE pixels on its longer side (a smaller one
+    would be blurred on a phone's home screen)."""
+    facts = validate_brand_upload(upload, name=name)
+    if max(facts.width, facts.height) < ICON_MIN_SIZE:
+        raise _refuse(
+            f"الأيقونة صغيرة ({facts.width}×{facts.height} بكسل): أقل مقاس مقبول "
+            f"{ICON_MIN_SIZE}×{ICON_MIN_SIZE} بكسل، والأفضل 512×512. "
+            "صدّرها بمقاس أكبر ثم أعد رفعها.",
+            "icon_too_small",
+        )
+    return facts
+
+
+def _validate_new(validate):
+    def validator(value) -> None:
+        if not value or getattr(value, "_committed", True):
+            return
+        validate(value.file, name=value.name)
+
+    return validator
+
+
+validate_new_brand_image = _validate_new(validate_brand_upload)
+validate_new_icon = _validate_new(validate_icon_upload)
+
+
+class BrandImageFormField(NewsImageFormField):
+    """The masthead's logo input: an SVG is named as such before the photo checks run."""
+
+    check_upload = staticmethod(validate_brand_upload)
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "size"):
+            self.check_upload(data)
+        return super().to_python(data)
+
+
+class IconFormField(BrandImageFormField):
+    check_upload = staticmethod(validate_icon_upload)
+
+
+class BrandImageField(NewsImageField):
+    """The logo: a `NewsImageField` (clean copy, random name) that names a refused SVG."""
+
+    default_validators = [*models.ImageField.default_validators, validate_new_brand_image]
+    form_class = BrandImageFormField
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": self.form_class, **kwargs})
+
+
+class IconField(BrandImageField):
+    """The site icon: a brand image no smaller than ICON_MIN_SIZE; its PNG renditions are
+    made after the row is committed (`icons_generate_on_commit`)."""
+
+    default_validators = [*models.ImageField.default_validators, validate_new_icon]
+    form_class = IconFormField
+
+
+# The icon's renditions, all square PNG (the upload padded with transparency, never cropped):
+# the browser tab's, the phone home screen's (Apple's, on white: iOS shows transparency as
+# black) and the web app manifest's.
+ICONS_DIR = "icons"
+ICON_SIZES = {"tab": 32, "apple": 180, "app": 192, "large": 512}
+ICON_OPAQUE = {"apple"}
+
+
+def icon_file_name(size: int) -> str:
+    return f"icon-{size}.png"
+
+
+def icon_name(original_name: str, size: int) -> str:
+    return posixpath.join(rendition_dir(original_name), icon_file_name(size))
+
+
+def icon_urls(field_file: FieldFile) -> dict[str, str]:
+    """The address of each icon rendition by its use (`ICON_SIZES`), without touching storage;
+    empty when there is no icon."""
+    if not field_file:
+        return {}
+    directory = field_file.storage.url(rendition_dir(field_file.name) + "/")
+    return {use: f"{directory}{icon_file_name(size)}" for use, size in ICON_SIZES.items()}
+
+
+def icons_make(*, storage: Storage, original: str, force: bool = False) -> list[str]:
+    """Make the icon's PNG renditions it lacks (all with `force`); return the names written."""
+    wanted = {
+        use: icon_name(original, size)
+        for use, size in ICON_SIZES.items()
+        if force or not storage.exists(icon_name(original, size))
+    }
+    if not wanted:
+        return []
+    with storage.open(original, "rb") as source, Image.open(source) as image:
+        upright = _upright_rgb(image).convert("RGBA")
+    side = max(upright.size)
+    square = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    square.paste(upright, ((side - upright.width) // 2, (side - upright.height) // 2))
+    written = []
+    for use, name in wanted.items():
+        size = ICON_SIZES[use]
+        icon = square.resize((size, size), Image.Resampling.LANCZOS)
+        if use in ICON_OPAQUE:
+            background = Image.new("RGB", icon.size, (255, 255, 255))
+            background.paste(icon, mask=icon.getchannel("A"))
+            icon = background
+        buffer = io.BytesIO()
+        icon.save(buffer, format="PNG", optimize=True)
+        _write(storage, name, buffer.getvalue())
+        written.append(name)
+    return written
+
+
+def icons_generate_on_commit(*, field_file: FieldFile) -> None:
+    """After the row is committed, make the icon renditions still missing (as
+    `renditions_generate_on_commit` does for photos)."""
+    if not field_file:
+        return
+    name = field_file.name
+
+    def generate():
+        if field_file.name != name:
+            return
+        icons_make(storage=field_file.storage, original=name)
+
+    transaction.on_commit(generate, robust=True)
+
+
+_ICON_RENDITION_NAME = re.compile(
+    rf"{RENDITIONS_DIR}/(?P<original>{ICONS_DIR}/[0-9a-f]{{32}}\.(?:{'|'.join(sorted(ALLOWED_EXTENSIONS))}))"
+    rf"/icon-(?P<size>{'|'.join(str(size) for size in ICON_SIZES.values())})\.png"
+)
+
+
+def _icon_heal(*, storage: Storage, name: str) -> bool:
+    """`rendition_heal` for the icon's renditions: only the sizes made, of an icon stored."""
+    match = _ICON_RENDITION_NAME.fullmatch(name)
+    if match is None or not storage.exists(match["original"]):
+        return False
+    try:
+        icons_make(storage=storage, original=match["original"])
+    except Exception:  # an original that does not decode: a 404, never a 500
+        logger.exception("Could not make the icons of %s", match["original"])
+        return False
+    return True

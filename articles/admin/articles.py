@@ -1,6 +1,7 @@
 from datetime import date
 from functools import lru_cache
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -858,8 +859,42 @@ class MastheadAdmin(admin.ModelAdmin):
     list_display = ["site_name", "chief_role_label", "tagline"]
     fieldsets = [
         (None, {"fields": ["site_name", "tagline", "chief_role_label"]}),
+        (
+            "الهوية: اللوغو والأيقونة واللون",
+            {"fields": ["logo", "favicon", "brand_preview", "short_name", "theme_color"]},
+        ),
         ("التواريخ", {"fields": ["show_hijri_date", "use_arabic_indic_digits"]}),
     ]
+    readonly_fields = ["brand_preview"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "theme_color":
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="كما يراها القارئ")
+    def brand_preview(self, masthead):
+        """The logo as the masthead shows it and the icon as a browser tab does."""
+        logo = masthead.logo_picture() if masthead.pk else None
+        icons = masthead.icon_urls() if masthead.pk else {}
+        if logo is None and not icons:
+            return "لا لوغو ولا أيقونة بعد: يظهر اسم الصحيفة نصًا وأيقونة الموقع الافتراضية."
+        parts = []
+        if logo is not None:
+            parts.append(
+                format_html(
+                    '<img src="{}" alt="{}" height="48" style="width:auto;height:48px">',
+                    logo.src,
+                    masthead.site_name,
+                )
+            )
+        if icons:
+            parts.append(
+                format_html(
+                    '<img src="{}" alt="أيقونة الموقع" width="32" height="32">', icons["tab"]
+                )
+            )
+        return format_html_join(" ", "{}", ((part,) for part in parts))
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Masthead.objects.exists()

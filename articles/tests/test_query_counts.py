@@ -35,6 +35,9 @@ BUDGETS = {
     "sitemap_editors": 4,
     "news_sitemap": 3,
     "robots": 1,
+    # The web app manifest: the masthead, and the next scheduled minute as every page the page
+    # cache builds.
+    "manifest": 2,
     # The 404 and 410 pages: the frame's three, the latest headlines (one, kept until a public
     # story changes); a 410 adds the lookup of the story and the check that it was withdrawn, at
     # its full address also the next scheduled minute, as every page the page cache builds.
@@ -109,6 +112,7 @@ NEW_PAGES = [
     "sitemap_editors",
     "news_sitemap",
     "robots",
+    "manifest",
     "home",
     "section",
     "article",
@@ -140,6 +144,7 @@ def test_pages_of_search_tags_feeds_and_sitemaps_cost_a_fixed_number_of_queries(
         "sitemap_editors": reverse("articles:sitemap_section", kwargs={"section": "editors"}),
         "news_sitemap": reverse("articles:news_sitemap"),
         "robots": reverse("articles:robots"),
+        "manifest": reverse("articles:manifest"),
         "home": reverse("articles:home"),
         "section": section.get_absolute_url(),
         "article": first.get_absolute_url(),

@@ -53,7 +53,10 @@ def test_breaking_strip_links_each_breaking_story(db, section, masthead):
 
 def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(client, published_article):
     html = client.get("/").content.decode()
-    assert '<link rel="icon" href="/static/articles/favicon.svg" type="image/svg+xml">' in html
+    assert (
+        '<link rel="icon" href="/static/articles/favicon.svg" type="image/svg+xml" sizes="any">'
+        in html
+    )
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/articles/favicon.png"

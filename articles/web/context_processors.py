@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.utils.functional import SimpleLazyObject, lazy
 
 from articles.models import Editor
-from articles.web import frame
+from articles.web import brand, frame
 
 # The footer credits the senior staff; a newsroom of hundreds still shows one short list.
 FOOTER_STAFF_LIMIT = 12
@@ -13,7 +13,8 @@ _credit_line = lazy(lambda masthead, editor_in_chief: masthead.credit_line(edito
 
 
 def masthead(request):
-    """What every public page shares: paper name, chief's credit, sections, staff credits.
+    """What every public page shares: paper name, brand (logo, icons, colour), chief's credit,
+    sections, staff credits.
 
     Lazy: a page that never shows them (an admin page) runs no query for them, and a public page
     runs one for the staff (the editor-in-chief first, so the credit line comes from the same
@@ -33,6 +34,7 @@ def masthead(request):
 
     return {
         "masthead": masthead,
+        "brand": SimpleLazyObject(lambda: brand.brand(request)),
         "editor_in_chief": SimpleLazyObject(editor_in_chief),
         "masthead_credit": _credit_line(masthead, editor_in_chief),
         "nav_sections": SimpleLazyObject(lambda: frame.navigation_sections(request)),

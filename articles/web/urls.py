@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
+    path("manifest.webmanifest", views.ManifestView.as_view(), name="manifest"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<id:pk>/", views.PreviewView.as_view(), name="preview"),

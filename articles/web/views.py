@@ -1,10 +1,11 @@
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -15,11 +16,11 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from articles import preview, search
 from articles.models import Article, Editor, Section, SharePreviewLink, Tag
-from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITEMAPS, Dep
+from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITE, SITEMAPS, Dep
 from articles.pagecache.pages import CachedPageMixin
 from articles.reading import queries
 from articles.reading.related import related_articles
-from articles.web import cards, frame, previews
+from articles.web import brand, cards, frame, previews
 from articles.web.sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
@@ -304,12 +305,24 @@ class NewsSitemapView(CachedPageMixin, TemplateView):
 
 
 class FaviconView(RedirectView):
-    """/favicon.ico, which browsers and crawlers ask for whatever the page says: the site icon."""
+    """/favicon.ico, which browsers and crawlers ask for whatever the page says: the site icon
+    the masthead uploaded (its tab size), else the one shipped with the site."""
 
-    permanent = False  # the icon's hashed address changes with the icon
+    permanent = False  # the icon's address changes with the icon
 
     def get_redirect_url(self, *args, **kwargs):
-        return static("articles/favicon.png")
+        uploaded = frame.masthead(self.request).icon_urls()
+        return uploaded.get("tab") or static("articles/favicon.png")
+
+
+class ManifestView(CachedPageMixin, View):
+    """/manifest.webmanifest: the paper as a web app (name, icons, colours, right to left),
+    from the masthead; cached like a page, built again when the masthead changes (SITE)."""
+
+    def get(self, request, *args, **kwargs):
+        self.depends_on(SITE)
+        document = json.dumps(brand.manifest(frame.masthead(request)), ensure_ascii=False)
+        return HttpResponse(document, content_type="application/manifest+json")
 
 
 class RobotsTxtView(TemplateView):

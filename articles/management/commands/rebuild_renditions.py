@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles import images
-from articles.models import Article, Editor
+from articles.models import Article, Editor, Masthead
 
 
 @dataclass
@@ -25,8 +25,9 @@ class Photo:
 
 class Command(BaseCommand):
     help = (
-        "Make the responsive renditions (WebP and JPEG, several widths) of every lead image and "
-        "editor photo that lacks them; --force remakes them all, e.g. after changing the sizes. "
+        "Make the responsive renditions (WebP and JPEG, several widths) of every lead image, "
+        "editor photo and masthead logo that lacks them, and the site icon's PNG sizes; --force "
+        "remakes them all, e.g. after changing the sizes. "
         "--clean-originals first rewrites every stored original and every image inside "
         "articles that still carries metadata (EXIF, GPS, XMP, IPTC, ICC, comments, text, "
         "trailing bytes) as its clean copy, under the same name, and remakes its renditions."
@@ -66,6 +67,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"{len(photos)} images would be checked; nothing written.")
             return
         self._renditions(photos, force=force, cleaned=cleaned, verbosity=verbosity)
+        self._icons(force=force, verbosity=verbosity)
+
+    def _icons(self, *, force, verbosity):
+        """The masthead's site icon: its PNG sizes (images.ICON_SIZES), made whole again."""
+        storage = Masthead._meta.get_field("favicon").storage
+        for name in Masthead.objects.exclude(favicon="").values_list("favicon", flat=True):
+            if not storage.exists(name):
+                self.stderr.write(f"Original missing from storage, skipped: {name}")
+                continue
+            written = images.icons_make(storage=storage, original=name, force=force)
+            if verbosity:
+                self.stdout.write(f"Site icon {name}: {len(written)} sizes written.")
 
     @staticmethod
     def _photos() -> list[Photo]:
@@ -75,6 +88,7 @@ class Command(BaseCommand):
         lead = Article._meta.get_field("lead_image").storage
         social = Article._meta.get_field("social_image").storage
         portrait = Editor._meta.get_field("photo").storage
+        logo = Masthead._meta.get_field("logo").storage
         columns = ("pk", "lead_image", "lead_image_width", "lead_image_height", "focal_x")
         return (
             [
@@ -107,6 +121,12 @@ class Command(BaseCommand):
                 for pk, name in Editor.objects.exclude(photo="")
                 .order_by("pk")
                 .values_list("pk", "photo")
+            ]
+            + [
+                Photo(Masthead, pk, name, logo, images.LOGO, width, height, focal=None)
+                for pk, name, width, height in Masthead.objects.exclude(logo="").values_list(
+                    "pk", "logo", "logo_width", "logo_height"
+                )
             ]
             + [
                 # Photos inside bodies (the article page offers their renditions); animations
