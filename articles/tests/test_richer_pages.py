@@ -1,0 +1,77 @@
+"""Issue 23's richer pages: the article says when its copy was updated, the home page's first
+screen shows each story once, and the article page has a rail of the latest and most-read."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from lxml import html as lxml_html
+
+from articles.models import Article
+from articles.tests.admin_forms import save_article
+from articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())
+
+
+def updated_line(client, article) -> str:
+    found = page(client, article.get_absolute_url()).xpath("//*[@class='article__revised']")
+    return found[0].text_content() if found else ""
+
+
+# --- «حُدّث في …» -----------------------------------------------------------------------------
+
+
+def test_a_story_edited_after_publication_says_when_it_was_updated(client, published_article):
+    assert updated_line(client, published_article) == ""
+    stored = Article.objects.get(pk=published_article.pk)
+    stored.body = "<p>النص بعد التصحيح، وفيه الرقم الصحيح.</p>"
+    stored.save()
+    line = updated_line(client, published_article)
+    assert line.startswith("حُدّث في")
+    local = timezone.localtime(Article.objects.get(pk=published_article.pk).revised_at)
+    assert f"{local:%H:%M}" in line
+
+
+def test_a_save_that_changes_nothing_or_only_the_home_page_flags_says_no_update(
+    client, published_article
+):
+    stored = Article.objects.get(pk=published_article.pk)
+    stored.save()
+    stored.is_featured = True
+    stored.save()
+    assert Article.objects.get(pk=published_article.pk).revised_at is None
+    assert updated_line(client, published_article) == ""
+
+
+def test_the_desk_saving_the_form_unchanged_says_no_update_and_a_new_headline_does(
+    staff_client, published_article
+):
+    assert save_article(staff_client, published_article).status_code == 302
+    assert Article.objects.get(pk=published_article.pk).revised_at is None
+    assert updated_line(staff_client, published_article) == ""
+    published_article.refresh_from_db()
+    save_article(staff_client, published_article, headline="عنوان مصحح بعد النشر")
+    assert Article.objects.get(pk=published_article.pk).revised_at is not None
+    assert updated_line(staff_client, published_article).startswith("حُدّث في")
+
+
+def test_edits_before_publication_are_not_updates(client, section, masthead):
+    draft = ArticleFactory(section=section, draft=True)
+    draft.body = "<p>المسودة الثانية.</p>"
+    draft.save()
+    scheduled = ArticleFactory(section=section, published_at=timezone.now() + timedelta(hours=1))
+    scheduled.headline = "عنوان قبل موعد النشر"
+    scheduled.save()
+    assert not Article.objects.filter(pk__in=[draft.pk, scheduled.pk], revised_at__isnull=False)
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = None
+    draft.save()
+    assert Article.objects.get(pk=draft.pk).revised_at is None
+    assert updated_line(client, draft) == ""
