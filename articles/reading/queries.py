@@ -82,13 +82,15 @@ def front_page(
     *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
 ) -> tuple[list[Placement], dict[int, list[Placement]]]:
     """The home page's published stories in one query: the latest `latest_count` (a story
-    pinned as the lead, and not expired, first), and the newest `per_section` of each section.
+    pinned as the lead, and not expired, first), and the newest `per_section` of each section
+    that are not among the latest, so no story stands twice on the page's first screen.
 
     One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
-    (few: read through the flag's partial index), and each section's newest. The union holds
-    the paper's newest `latest_count` and each section's newest `per_section`, so ordering it
-    by date gives both lists; nothing ever sorts the archive. Compiled once per number of
-    sections. The stories come as placements: their cards are found by key (`web/cards.py`).
+    (few: read through the flag's partial index), and each section's newest `per_section +
+    latest_count` (however many of the latest a section holds, its block still fills). Ordering
+    the union by date gives both lists; nothing ever sorts the archive. Compiled once per
+    number of sections. The stories come as placements: their cards are found by key
+    (`web/cards.py`).
     """
     rows = compiled.rows(
         _front_page_rows,
@@ -102,12 +104,14 @@ def front_page(
         story for story in stories[latest_count:] if story.pinned_now
     ]
     latest.sort(key=lambda story: not story.pinned_now)  # stable: newest first otherwise
+    latest = latest[:latest_count]
+    shown = {story.pk for story in latest}
     blocks = {section_id: [] for section_id in section_ids}
     for story in stories:
         block = blocks.get(story.section_id)
-        if block is not None and len(block) < per_section:
+        if block is not None and len(block) < per_section and story.pk not in shown:
             block.append(story)
-    return latest[:latest_count], blocks
+    return latest, blocks
 
 
 def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: datetime):
@@ -120,7 +124,9 @@ def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: dat
                 published.order_by(*NEWEST_FIRST)[:latest_count],
                 published.filter(pinned_now).order_by(),
                 *(
-                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[:per_section]
+                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[
+                        : per_section + latest_count
+                    ]
                     for section_id in section_ids
                 ),
             )

@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 
 from articles.models import Article
 from articles.tests.admin_forms import save_article
-from articles.tests.factories import ArticleFactory
+from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,34 @@ def test_edits_before_publication_are_not_updates(client, section, masthead):
     draft.save()
     assert Article.objects.get(pk=draft.pk).revised_at is None
     assert updated_line(client, draft) == ""
+
+
+# --- The home page's first screen shows each story once --------------------------------------
+
+
+def card_links(tree, xpath: str) -> list[str]:
+    return [link.get("href") for link in tree.xpath(f"{xpath}//*[@class='card__headline']/a")]
+
+
+def test_no_story_appears_twice_among_the_lead_the_latest_news_and_the_section_blocks(
+    client, masthead
+):
+    busy, quiet = SectionFactory(), SectionFactory()
+    now = timezone.now()
+    for minute in range(14):
+        ArticleFactory(section=busy, published_at=now - timedelta(minutes=minute + 1))
+    for minute in range(8):
+        ArticleFactory(section=quiet, published_at=now - timedelta(minutes=3 * minute + 2))
+    ArticleFactory(section=quiet, published_at=now - timedelta(days=3), is_pinned=True)
+    tree = page(client, "/")
+    lead = card_links(tree, "//section[@class='lead-story']")
+    latest = card_links(tree, "//section[@class='latest']")
+    blocks = {
+        block.get("aria-labelledby"): card_links(block, ".")
+        for block in tree.xpath("//section[@class='section-block']")
+    }
+    first_screen = lead + latest + [link for links in blocks.values() for link in links]
+    assert len(lead) == 1 and len(latest) == 9
+    assert len(first_screen) == len(set(first_screen))
+    # Each block still shows four stories: the next ones of its section.
+    assert [len(links) for links in blocks.values()] == [4, 4]
