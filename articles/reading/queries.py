@@ -7,11 +7,12 @@ bylines and tags come nested in its row (`nested.py`): both are private to this 
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import search
-from articles.models import Article, ArticleAuthor, Section, TaggedArticle
+from articles.models import Article, ArticleAuthor, DailyReadCount, Section, TaggedArticle
 from articles.models import fields as declared
 from articles.models.unions import ids_of_any
 from articles.pagecache import deps
@@ -24,6 +25,7 @@ from articles.reading.stories import (
     Card,
     Headline,
     Placement,
+    Rail,
     SearchHit,
     Story,
     columns,
@@ -256,6 +258,54 @@ def latest_headlines(*, limit: int) -> list[Headline]:
             .order_by(*NEWEST_FIRST)
             .values(*HEADLINE_COLUMNS)[:limit]
         ],
+    )
+
+
+def article_rail(*, latest_count: int, most_read_count: int = MOST_READ_COUNT) -> Rail:
+    """The article page's side rail: the newest `latest_count` published stories and today's
+    `most_read_count` most read, in one query, kept as one piece for every article page until a
+    public story changes (HOME) or the counts are written (MOST_READ): an article page rebuilt
+    after a publication finds it built already."""
+    day = timezone.localdate()
+    return caching.piece(
+        f"newsroom:article-rail:{day.isoformat()}:{latest_count}:{most_read_count}",
+        [deps.HOME, deps.MOST_READ],
+        lambda: _rail(day=day, latest_count=latest_count, most_read_count=most_read_count),
+    )
+
+
+def _rail(*, day, latest_count: int, most_read_count: int) -> Rail:
+    published = Article.objects.published()
+    reads = Sum("read_counts__count", filter=Q(read_counts__day=day))
+    # The day's most read, ranked as `most_read` ranks them; their reads come back with every
+    # story of the union (none for the newest that nobody read today).
+    most_read_ids = (
+        published.filter(read_counts__day=day)
+        .annotate(reads=reads)
+        .order_by("-reads", *NEWEST_FIRST)[:most_read_count]
+    )
+    todays_reads = Subquery(
+        DailyReadCount.objects.filter(article_id=OuterRef("pk"), day=day).values("count")[:1]
+    )
+    rows = (
+        published.filter(
+            pk__in=ids_of_any(published.order_by(*NEWEST_FIRST)[:latest_count], most_read_ids)
+        )
+        .annotate(reads=Coalesce(todays_reads, 0))
+        .values(*HEADLINE_COLUMNS, "reads")
+    )
+    stories = [(row.pop("reads"), Headline(**row)) for row in rows]
+    newest_first = sorted(
+        stories, key=lambda read: (read[1].published_at, read[1].pk), reverse=True
+    )
+    # The union holds the day's `most_read_count` most read, so ranking it by reads gives them.
+    most_read = sorted(
+        (read for read in stories if read[0] > 0),
+        key=lambda read: (-read[0], -read[1].published_at.timestamp(), -read[1].pk),
+    )
+    return Rail(
+        latest=[story for _, story in newest_first[:latest_count]],
+        most_read=[story for _, story in most_read[:most_read_count]],
     )
 
 

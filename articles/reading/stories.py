@@ -189,6 +189,14 @@ Story = _shape(
 
 
 @dataclass(frozen=True)
+class Rail:
+    """The article page's side rail: the newest stories and today's most read, as headlines."""
+
+    latest: list
+    most_read: list
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A story found by a reader's search, its headline and a passage marked where it
     matched."""

@@ -4,14 +4,19 @@ screen shows each story once, and the article page has a rail of the latest and 
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from articles.models import Article
+from articles.models import Article, DailyReadCount
+from articles.most_read import flush_read_counts
 from articles.tests.admin_forms import save_article
 from articles.tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
 
 
 def page(client, url):
@@ -106,3 +111,61 @@ def test_no_story_appears_twice_among_the_lead_the_latest_news_and_the_section_b
     assert len(first_screen) == len(set(first_screen))
     # Each block still shows four stories: the next ones of its section.
     assert [len(links) for links in blocks.values()] == [4, 4]
+
+
+# --- The article page's rail ----------------------------------------------------------------
+
+
+def rail_of(client, article) -> dict[str, list[str]]:
+    tree = page(client, article.get_absolute_url())
+    (rail,) = tree.xpath("//aside[@class='rail']")
+    return {
+        "latest": [a.text_content() for a in rail.xpath(".//*[@class='rail__list']//a")],
+        "most_read": [a.text_content() for a in rail.xpath(".//*[@class='most-read__list']//a")],
+    }
+
+
+def test_the_article_rail_lists_the_newest_other_stories_and_todays_most_read(
+    client, section, masthead
+):
+    now = timezone.now()
+    stories = [
+        ArticleFactory(section=section, headline=f"خبر رقم {n}", published_at=now - timedelta(n))
+        for n in range(1, 8)
+    ]
+    ArticleFactory(section=section, headline="مسودة لا تظهر", draft=True)
+    ArticleFactory(section=section, headline="خبر مجدول", published_at=now + timedelta(hours=1))
+    today = timezone.localdate()
+    for story, count in [(stories[6], 9), (stories[2], 4)]:
+        DailyReadCount.objects.create(article=story, day=today, count=count)
+    rail = rail_of(client, stories[0])
+    # The newest five, the story being read left out; the day's most read by their reads.
+    assert rail["latest"] == [story.headline for story in stories[1:6]]
+    assert rail["most_read"] == [stories[6].headline, stories[2].headline]
+    time = page(client, stories[0].get_absolute_url()).xpath("//aside//time")[0]
+    assert time.get("data-relative-time") is not None and time.get("datetime")
+
+
+def test_a_new_story_and_written_counts_reach_the_rail_of_a_cached_article_page(
+    client, section, masthead
+):
+    read_here = ArticleFactory(section=section)
+    ArticleFactory(section=section, published_at=timezone.now() - timedelta(days=1))
+    assert rail_of(client, read_here)["most_read"] == []
+    fresh = ArticleFactory(section=section, headline="خبر نُشر الآن")
+    assert rail_of(client, read_here)["latest"][0] == "خبر نُشر الآن"
+    for _ in range(3):
+        client.get(fresh.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    flush_read_counts()
+    assert rail_of(client, read_here)["most_read"] == ["خبر نُشر الآن"]
+
+
+def test_an_article_page_built_after_another_finds_its_rail_kept(client, section, masthead):
+    first, second = ArticleFactory.create_batch(2, section=section)
+    DailyReadCount.objects.create(article=first, day=timezone.localdate(), count=2)
+    client.get(first.get_absolute_url())
+    with CaptureQueriesContext(connection) as captured:
+        rail = rail_of(client, second)
+    assert rail["most_read"] == [first.headline]
+    assert not [q for q in captured if DailyReadCount._meta.db_table in q["sql"]]
+    assert len(captured) <= 3  # the next scheduled minute, the story, its related stories
