@@ -176,6 +176,12 @@ class _Told(SearchAndShareTitles, _Addressed, _Pictured, _Bylined):
         """Whether the copy was changed after readers could read it (`Article.revised_at`)."""
         return revised_after_publication(self.revised_at, self.published_at)
 
+    @property
+    def modified_at(self) -> datetime:
+        """When readers' copy last changed: the update the page states, else the publication
+        (for search engines' dateModified, which a save that changed nothing must not move)."""
+        return self.revised_at if self.was_updated_after_publication else self.published_at
+
 
 Story = _shape(
     "Story",

@@ -1,12 +1,14 @@
 """Issue 23's richer pages: the article says when its copy was updated, the home page's first
 screen shows each story once, and the article page has a rail of the latest and most-read."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from lxml import html as lxml_html
 
 from articles.models import Article, DailyReadCount
@@ -65,6 +67,23 @@ def test_the_desk_saving_the_form_unchanged_says_no_update_and_a_new_headline_do
     save_article(staff_client, published_article, headline="عنوان مصحح بعد النشر")
     assert Article.objects.get(pk=published_article.pk).revised_at is not None
     assert updated_line(staff_client, published_article).startswith("حُدّث في")
+
+
+def test_search_engines_are_told_the_same_modified_time_as_readers(client, published_article):
+    def modified_times():
+        head = page(client, published_article.get_absolute_url()).find("head")
+        (ld,) = head.xpath("//script[@type='application/ld+json']")
+        (meta,) = head.xpath("//meta[@property='article:modified_time']")
+        return parse_datetime(json.loads(ld.text)["dateModified"]), parse_datetime(
+            meta.get("content")
+        )
+
+    stored = Article.objects.get(pk=published_article.pk)
+    stored.save()  # nothing changed: the story is as published
+    assert modified_times() == (stored.published_at, stored.published_at)
+    stored.dek = "ملخص مصحح"
+    stored.save()
+    assert modified_times() == (stored.revised_at, stored.revised_at)
 
 
 def test_edits_before_publication_are_not_updates(client, section, masthead):
