@@ -5,13 +5,17 @@ A reader's view costs no database write and, most of the time, no cache operatio
 `NEWSROOM_READS_PUSH_SECONDS` after the oldest) `push_reads` adds the tally to a counter per
 (day, article) in the shared cache, registering each pair once per day in a numbered slot. With
 Redis a push takes four network round trips however many stories it holds (pipelines, see
-`newsroom/redis_cache.py`): a cold walk over many stories had paid six per story. Once
-`NEWSROOM_READS_FLUSH_EVERY` pushed views wait, at most once every
-`NEWSROOM_READS_FLUSH_SECONDS` (the lists follow the counts once a minute at most), or on
-`manage.py flush_read_counts` (e.g. from cron), `flush_read_counts` adds the counters to
-`DailyReadCount` rows and takes exactly what it wrote off the counters, so views counted during
-a flush are kept for the next one, as are those of a flush that failed. Crawlers, link-preview
-bots and staff are not counted.
+`newsroom/redis_cache.py`): a cold walk over many stories had paid six per story.
+
+A flush is due when `NEWSROOM_READS_FLUSH_EVERY` pushed views wait, or when this process's
+oldest pushed view has waited `NEWSROOM_READS_FLUSH_SECONDS` (so a quiet site's few readers
+reach the lists too, not only a busy one's hundreds); either way one flush runs at most once in
+that interval across every process, and `manage.py flush_read_counts` (e.g. from cron) runs one
+at any time. `flush_read_counts` adds the counters to `DailyReadCount` rows and takes exactly
+what it wrote off the counters, so views counted during a flush are kept for the next one, as
+are those of a flush that failed; a flush that wrote something marks the most-read lists
+changed, so the pages that show them follow. Crawlers, link-preview bots and staff are not
+counted.
 
 With the local-memory cache each process keeps its own counters and flushes its own; they add
 up in the database. Views not yet written when a process is killed are lost (a process that
@@ -88,8 +92,6 @@ def _slot_key(day: date, number: int) -> str:
 
 
 PENDING_KEY = "reads:pending"
-MOST_READ_REFRESH_KEY = "reads:lists-refreshed"
-MOST_READ_REFRESH_SECONDS = 60
 LOCK_KEY = "reads:flush-lock"
 FLUSHED_RECENTLY_KEY = "reads:flushed-recently"
 
@@ -100,6 +102,9 @@ class _Tally:
     def __init__(self):
         self.views: Counter[tuple[date, int]] = Counter()
         self.since = 0.0  # when the oldest of them was counted (time.monotonic)
+        # When this process first pushed views that no flush it ran has written since
+        # (time.time, as the shared cache's flags expire by it); None when there are none.
+        self.pushed_since: float | None = None
         self.lock = threading.Lock()  # threaded servers (runserver) count from several threads
 
     def add(self, day: date, article_id: int) -> bool:
@@ -138,14 +143,11 @@ def record_read(*, article_id: int, request: HttpRequest) -> bool:
 
 def push_reads() -> None:
     """Add this process's tally of views to the shared counters, and flush the counters to the
-    database when enough views are waiting and the last flush is old enough."""
-    if _push_tally() < settings.NEWSROOM_READS_FLUSH_EVERY:
+    database when a flush is due (enough views wait, or they have waited long enough) and none
+    ran within the interval."""
+    waiting = _push_tally()
+    if not waiting or not _flush_due(waiting):
         return
-    seconds = settings.NEWSROOM_READS_FLUSH_SECONDS
-    # A read first: `add` takes the shared cache's write lock even when the key is there.
-    recently = seconds > 0 and counters.get(FLUSHED_RECENTLY_KEY) is not None
-    if recently or (seconds > 0 and not counters.add(FLUSHED_RECENTLY_KEY, True, seconds)):
-        return  # the views wait in the counters for the next flush
     try:
         flush_read_counts()
     except DatabaseError:
@@ -153,6 +155,21 @@ def push_reads() -> None:
         logger.warning(
             "Read counts not written to the database; kept for the next flush.", exc_info=True
         )
+
+
+def _flush_due(waiting: int) -> bool:
+    """Whether this push should flush: `waiting` views are in the shared counters."""
+    seconds = settings.NEWSROOM_READS_FLUSH_SECONDS
+    pushed_since = _tally.pushed_since
+    waited = pushed_since is not None and time.time() - pushed_since >= seconds
+    if waiting < settings.NEWSROOM_READS_FLUSH_EVERY and not (seconds > 0 and waited):
+        return False
+    if seconds <= 0:
+        return True
+    # A read first: `add` takes the shared cache's write lock even when the key is there.
+    if counters.get(FLUSHED_RECENTLY_KEY) is not None:
+        return False  # the views wait in the counters for the next flush
+    return counters.add(FLUSHED_RECENTLY_KEY, True, seconds)
 
 
 def _push_tally() -> int:
@@ -164,6 +181,8 @@ def _push_tally() -> int:
     views = _tally.take()
     if not views:
         return 0
+    if _tally.pushed_since is None:
+        _tally.pushed_since = time.time()
     counted = _incr_many(
         {_count_key(day, article_id): count for (day, article_id), count in views.items()}
         | {PENDING_KEY: views.total()}
@@ -212,6 +231,7 @@ def flush_read_counts(*, days: int = 2) -> int:
     if not counters.add(LOCK_KEY, True, FLUSH_LOCK_TIMEOUT):
         return 0  # another flush is running; it will take these counts too
     try:
+        _tally.pushed_since = None  # what this process pushed is written now
         counters.set(PENDING_KEY, 0, COUNTER_TIMEOUT)
         today = timezone.localdate()
         written = 0
@@ -222,9 +242,10 @@ def flush_read_counts(*, days: int = 2) -> int:
                 _incr_many(
                     {_count_key(day, article_id): -count for article_id, count in counts.items()}
                 )
-        # Most-read lists on cached pages follow the counts, at most once a minute so a busy
-        # day does not rebuild the home page on every flush.
-        if written and counters.add(MOST_READ_REFRESH_KEY, True, MOST_READ_REFRESH_SECONDS):
+        # Most-read lists on cached pages follow the counts. Flushes run at most once per
+        # `NEWSROOM_READS_FLUSH_SECONDS` (or when cron asks), so a busy day rebuilds the pages
+        # that show the lists no more often than that.
+        if written:
             caching.bump([deps.MOST_READ])
         return written
     finally:

@@ -462,11 +462,13 @@ TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 # Most read: each process tallies views and adds them to the cache's counters every N views or
 # S seconds after the oldest (each push takes the shared cache's write lock: rarely, under
-# load); the counters are written to the database every N pushed views.
+# load); the counters are written to the database once N pushed views wait, or once a
+# process's oldest pushed view has waited the flush interval below.
 NEWSROOM_READS_PUSH_EVERY = int(os.environ.get("NEWSROOM_READS_PUSH_EVERY", "500"))
 NEWSROOM_READS_PUSH_SECONDS = float(os.environ.get("NEWSROOM_READS_PUSH_SECONDS", "10"))
 NEWSROOM_READS_FLUSH_EVERY = int(os.environ.get("NEWSROOM_READS_FLUSH_EVERY", "100"))
-# ...and at most once in this many seconds: the lists follow the counts once a minute at most.
+# ...and at most once in this many seconds (0: no interval, only the count): a reader's view
+# reaches the most-read lists within about the push and flush intervals together.
 NEWSROOM_READS_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_READS_FLUSH_SECONDS", "30"))
 # The breaking-news strip on the home page shows breaking stories younger than this.
 NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AGE_MINUTES", "120"))

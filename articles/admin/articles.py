@@ -373,7 +373,14 @@ class ArticleAdmin(VersionAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["created_at", "updated_at", "created_by", "updated_by", "transition_log"]
+        readonly = [
+            "created_at",
+            "updated_at",
+            "revised_at",
+            "created_by",
+            "updated_by",
+            "transition_log",
+        ]
         user = request.user
         if not self.has_home_page_permission(request):
             readonly += self.HOME_PAGE_FIELDS

@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from articles import images
 from articles.addresses import address
 from articles.arabic import arabic_slugify
+from articles.models import fields as declared
 from articles.models.editors import Editor
 from articles.models.sections import Section
 from articles.models.unions import ids_of_any
@@ -58,6 +59,11 @@ class ArticleQuerySet(models.QuerySet):
     def awaiting_publication(self):
         """Stories that will become public by themselves when their minute comes."""
         return self.filter(status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now())
+
+
+def revised_after_publication(revised_at: datetime | None, published_at: datetime | None) -> bool:
+    """Whether a story's copy was changed after it was published (the article page says so)."""
+    return bool(revised_at and published_at and revised_at > published_at)
 
 
 class SearchAndShareTitles:
@@ -279,6 +285,13 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
     )
     created_at = models.DateTimeField("أنشئ في", auto_now_add=True)
     updated_at = models.DateTimeField("آخر تعديل", auto_now=True)
+    revised_at = models.DateTimeField(
+        "آخر تحديث للقراء",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="آخر تعديل لنص الخبر أو صورته بعد نشره؛ يظهر للقراء «حُدّث في …».",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -345,7 +358,12 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
         # Sanitizing here covers every save path: admin, importer, shell, any future API.
         self.body = images.body_images_sized(clean_body(self.body), storage=default_storage)
         self._stamp_publication_time()
+        if self._copy_revised():
+            self.revised_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revised_at"}
         super().save(*args, **kwargs)
+        self._remember_stored_copy()
         images.renditions_generate_on_commit(
             field_file=self.lead_image, rendition_set=images.LEAD, focal=self.focal
         )
@@ -372,6 +390,39 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
             raise ValidationError(
                 {"lead_image_alt": "اكتب نصًا بديلًا يصف الصورة لمن لا يستطيع رؤيتها."}
             )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember_stored_copy()
+        return article
+
+    def _copy_as_stored(self) -> dict:
+        """The copy's values as the row holds them (a photo by its file name), for the fields
+        this object has loaded."""
+        values = {}
+        for name in declared.COPY:
+            attname = self._meta.get_field(name).attname
+            if attname in self.__dict__:
+                value = self.__dict__[attname]
+                values[name] = getattr(value, "name", value) or ""
+        return values
+
+    def _remember_stored_copy(self) -> None:
+        # What was loaded only: touching a deferred field here would load it, and so recurse.
+        loaded = self.__dict__
+        self._stored = (self._copy_as_stored(), loaded.get("status"), loaded.get("published_at"))
+
+    def _copy_revised(self) -> bool:
+        """Whether this save changes the copy of a story readers could already read."""
+        stored = getattr(self, "_stored", None)
+        if stored is None:
+            return False  # a new story, or one not read from the database
+        copy, status, published_at = stored
+        if not self.is_public_state(status=status, published_at=published_at):
+            return False  # edits before publication are the story as first published
+        current = self._copy_as_stored()
+        return any(current[name] != value for name, value in copy.items() if name in current)
 
     def _stamp_publication_time(self):
         """Publishing with no time given means "now", on every path that saves."""
@@ -416,9 +467,8 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
 
     @property
     def was_updated_after_publication(self) -> bool:
-        return bool(
-            self.published_at and (self.updated_at - self.published_at).total_seconds() > 60
-        )
+        """Whether the copy was changed after readers could read it (`revised_at`)."""
+        return revised_after_publication(self.revised_at, self.published_at)
 
     @property
     def lead_image_file(self):

@@ -133,6 +133,7 @@ ARTICLE_FIELDS = (
     _field("created_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, heads=False, page=True),  # noqa: E501
+    _field("revised_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("updated_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
 )
 # fmt: on
@@ -155,6 +156,15 @@ ON_LISTS = _names(lambda e: e.on_lists)
 ON_HEADLINES = _names(lambda e: e.on_headlines)
 ON_THE_PAGE = _names(lambda e: e.on_the_page)
 SEARCHED = _names(lambda e: e.search is not None)
+# The copy a reader reads: the words of the story (its compared text and body) and its lead
+# photo with what is said of it. Changing any of them once the story is public is a revision
+# the article page owns up to («حُدّث في …»); any other save is not (`Article.revised_at`).
+COPY = _names(
+    lambda e: (
+        (e.group == MAIN and e.compare in (Compare.TEXT, Compare.BODY))
+        or (e.group == LEAD_IMAGE and e.compare is Compare.NAMED)
+    )
+)
 
 
 def in_search_tier(tier: Search) -> tuple[str, ...]:

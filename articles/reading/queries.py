@@ -7,11 +7,12 @@ bylines and tags come nested in its row (`nested.py`): both are private to this 
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import search
-from articles.models import Article, ArticleAuthor, Section, TaggedArticle
+from articles.models import Article, ArticleAuthor, DailyReadCount, Section, TaggedArticle
 from articles.models import fields as declared
 from articles.models.unions import ids_of_any
 from articles.pagecache import deps
@@ -24,6 +25,7 @@ from articles.reading.stories import (
     Card,
     Headline,
     Placement,
+    Rail,
     SearchHit,
     Story,
     columns,
@@ -82,13 +84,15 @@ def front_page(
     *, latest_count: int, per_section: int, section_ids: list[int], now: datetime
 ) -> tuple[list[Placement], dict[int, list[Placement]]]:
     """The home page's published stories in one query: the latest `latest_count` (a story
-    pinned as the lead, and not expired, first), and the newest `per_section` of each section.
+    pinned as the lead, and not expired, first), and the newest `per_section` of each section
+    that are not among the latest, so no story stands twice on the page's first screen.
 
     One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
-    (few: read through the flag's partial index), and each section's newest. The union holds
-    the paper's newest `latest_count` and each section's newest `per_section`, so ordering it
-    by date gives both lists; nothing ever sorts the archive. Compiled once per number of
-    sections. The stories come as placements: their cards are found by key (`web/cards.py`).
+    (few: read through the flag's partial index), and each section's newest `per_section +
+    latest_count` (however many of the latest a section holds, its block still fills). Ordering
+    the union by date gives both lists; nothing ever sorts the archive. Compiled once per
+    number of sections. The stories come as placements: their cards are found by key
+    (`web/cards.py`).
     """
     rows = compiled.rows(
         _front_page_rows,
@@ -102,12 +106,14 @@ def front_page(
         story for story in stories[latest_count:] if story.pinned_now
     ]
     latest.sort(key=lambda story: not story.pinned_now)  # stable: newest first otherwise
+    latest = latest[:latest_count]
+    shown = {story.pk for story in latest}
     blocks = {section_id: [] for section_id in section_ids}
     for story in stories:
         block = blocks.get(story.section_id)
-        if block is not None and len(block) < per_section:
+        if block is not None and len(block) < per_section and story.pk not in shown:
             block.append(story)
-    return latest[:latest_count], blocks
+    return latest, blocks
 
 
 def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: datetime):
@@ -120,7 +126,9 @@ def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: dat
                 published.order_by(*NEWEST_FIRST)[:latest_count],
                 published.filter(pinned_now).order_by(),
                 *(
-                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[:per_section]
+                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[
+                        : per_section + latest_count
+                    ]
                     for section_id in section_ids
                 ),
             )
@@ -250,6 +258,54 @@ def latest_headlines(*, limit: int) -> list[Headline]:
             .order_by(*NEWEST_FIRST)
             .values(*HEADLINE_COLUMNS)[:limit]
         ],
+    )
+
+
+def article_rail(*, latest_count: int, most_read_count: int = MOST_READ_COUNT) -> Rail:
+    """The article page's side rail: the newest `latest_count` published stories and today's
+    `most_read_count` most read, in one query, kept as one piece for every article page until a
+    public story changes (HOME) or the counts are written (MOST_READ): an article page rebuilt
+    after a publication finds it built already."""
+    day = timezone.localdate()
+    return caching.piece(
+        f"newsroom:article-rail:{day.isoformat()}:{latest_count}:{most_read_count}",
+        [deps.HOME, deps.MOST_READ],
+        lambda: _rail(day=day, latest_count=latest_count, most_read_count=most_read_count),
+    )
+
+
+def _rail(*, day, latest_count: int, most_read_count: int) -> Rail:
+    published = Article.objects.published()
+    reads = Sum("read_counts__count", filter=Q(read_counts__day=day))
+    # The day's most read, ranked as `most_read` ranks them; their reads come back with every
+    # story of the union (none for the newest that nobody read today).
+    most_read_ids = (
+        published.filter(read_counts__day=day)
+        .annotate(reads=reads)
+        .order_by("-reads", *NEWEST_FIRST)[:most_read_count]
+    )
+    todays_reads = Subquery(
+        DailyReadCount.objects.filter(article_id=OuterRef("pk"), day=day).values("count")[:1]
+    )
+    rows = (
+        published.filter(
+            pk__in=ids_of_any(published.order_by(*NEWEST_FIRST)[:latest_count], most_read_ids)
+        )
+        .annotate(reads=Coalesce(todays_reads, 0))
+        .values(*HEADLINE_COLUMNS, "reads")
+    )
+    stories = [(row.pop("reads"), Headline(**row)) for row in rows]
+    newest_first = sorted(
+        stories, key=lambda read: (read[1].published_at, read[1].pk), reverse=True
+    )
+    # The union holds the day's `most_read_count` most read, so ranking it by reads gives them.
+    most_read = sorted(
+        (read for read in stories if read[0] > 0),
+        key=lambda read: (-read[0], -read[1].published_at.timestamp(), -read[1].pk),
+    )
+    return Rail(
+        latest=[story for _, story in newest_first[:latest_count]],
+        most_read=[story for _, story in most_read[:most_read_count]],
     )
 
 

@@ -21,7 +21,11 @@ from articles import images
 from articles.addresses import address
 from articles.models import Article, Editor, Section, Tag
 from articles.models import fields as declared
-from articles.models.articles import CroppedPictures, SearchAndShareTitles
+from articles.models.articles import (
+    CroppedPictures,
+    SearchAndShareTitles,
+    revised_after_publication,
+)
 from articles.reading.nested import unnest
 
 EDITOR_FIELDS = tuple(editor_field.attname for editor_field in Editor._meta.concrete_fields)
@@ -165,11 +169,18 @@ class _Told(SearchAndShareTitles, _Addressed, _Pictured, _Bylined):
             raise RuntimeError("this story was read without its tags (a search hit)")
         return tags_of(self.tag_rows)
 
+    revised_at: datetime | None
+
     @property
     def was_updated_after_publication(self) -> bool:
-        return bool(
-            self.published_at and (self.updated_at - self.published_at).total_seconds() > 60
-        )
+        """Whether the copy was changed after readers could read it (`Article.revised_at`)."""
+        return revised_after_publication(self.revised_at, self.published_at)
+
+    @property
+    def modified_at(self) -> datetime:
+        """When readers' copy last changed: the update the page states, else the publication
+        (for search engines' dateModified, which a save that changed nothing must not move)."""
+        return self.revised_at if self.was_updated_after_publication else self.published_at
 
 
 Story = _shape(
@@ -181,6 +192,14 @@ Story = _shape(
     bases=(_Told,),
     doc="A story as a reader reads it whole: the article page, a feed's item, a search hit.",
 )
+
+
+@dataclass(frozen=True)
+class Rail:
+    """The article page's side rail: the newest stories and today's most read, as headlines."""
+
+    latest: list
+    most_read: list
 
 
 @dataclass(frozen=True)

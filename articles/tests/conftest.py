@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
 
-from articles import roles
+from articles import most_read, roles
 from articles.tests.caches import empty_every_cache
 from articles.tests.factories import (
     ArticleFactory,
@@ -32,8 +32,12 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def reads_pushed_at_once(settings):
     """Each view reaches the shared counters as it happens (test_most_read tests the batches),
-    so no test leaves views in the process's tally for the next one."""
+    so no test leaves views in the process's tally for the next one; and no test inherits an
+    earlier one's wait for a flush."""
     settings.NEWSROOM_READS_PUSH_EVERY = 1
+    most_read._tally.pushed_since = None
+    yield
+    most_read._tally.pushed_since = None
 
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")

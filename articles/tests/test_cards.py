@@ -2,7 +2,7 @@
 
 import re
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from lxml import html as lxml_html
 
@@ -70,13 +71,40 @@ def test_lead_card_is_a_larger_heading_with_its_dek_and_an_eager_picture(section
     assert plain.find(".//h3/a").get("href") == uri_to_iri(article.get_absolute_url())
 
 
-def test_card_date_reads_in_the_papers_time_zone_and_digits(section):
+def test_card_date_and_time_read_in_the_papers_time_zone_and_digits(section):
     moment = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
     article = ArticleFactory(section=section, published_at=moment)
     local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
     time = lxml_html.fromstring(card_html(card_of(article), arabic_indic=True)).find(".//time")
     assert time.get("datetime") == local.strftime("%Y-%m-%dT%H:%M:%S%z")
-    assert time.text_content() == f"{to_arabic_indic(str(local.day))} مارس ٢٠٢٦"
+    assert time.text_content() == to_arabic_indic(f"{local.day} مارس 2026، {local:%H:%M}")
+    assert time.get("data-digits") == "arabic-indic"  # the relative text (site.js) follows
+    plain = lxml_html.fromstring(card_html(card_of(article))).find(".//time")
+    assert plain.text_content() == f"{local.day} مارس 2026، {local:%H:%M}"
+    assert plain.get("data-digits") is None
+
+
+def test_a_kept_card_holds_the_absolute_time_for_the_script_to_say_relatively(section):
+    """The markup is kept for a day: a relative time baked into it would go stale, so it holds
+    the moment (for site.js) and the date and time (what a reader without JavaScript sees)."""
+    article = ArticleFactory(section=section, published_at=timezone.now() - timedelta(hours=2))
+    card = card_html(card_of(article))
+    time = lxml_html.fromstring(card).find(".//time")
+    assert time.get("data-relative-time") is not None
+    assert "منذ" not in card
+    local = timezone.localtime(article.published_at)
+    assert time.text_content().endswith(f"{local:%H:%M}")
+
+
+def test_a_story_without_a_photo_has_a_text_card_and_no_empty_picture_frame(section):
+    with_photo = ArticleFactory(section=section, lead_image=jpeg_upload())
+    without = ArticleFactory(section=section)
+    for large in (False, True):
+        text_card = lxml_html.fromstring(card_html(card_of(without), large=large))
+        assert "card--text" in text_card.get("class").split()
+        assert not text_card.xpath(".//*[@class='card__image']")
+        photo_card = lxml_html.fromstring(card_html(card_of(with_photo), large=large))
+        assert "card--text" not in photo_card.get("class").split()
 
 
 # --- Cards kept in the shared cache (prepare_cards) ---------------------------------------
@@ -134,8 +162,8 @@ def test_rebuilding_the_home_page_builds_only_the_card_of_the_edited_story(
     edited = stories[1]
     edited.headline = "عنوان بعد التعديل"
     edited.save()
-    assert headlines_on(client).count("عنوان بعد التعديل") == 2  # latest news, section block
-    assert cards_built == [edited.pk]  # once, for both places
+    assert headlines_on(client).count("عنوان بعد التعديل") == 1  # the latest news, once
+    assert cards_built == [edited.pk]
 
 
 def test_each_story_read_together_gets_its_own_bylines_in_the_desks_order(section):
@@ -194,10 +222,13 @@ def test_a_page_rebuilt_with_every_card_kept_reads_no_bylines(
 
     assert len(byline_queries()) == 1
     assert byline_queries() == []
-    published = ArticleFactory(section=section, authors=[editor])
+    # Published with an earlier time than the lead's (the factory's hour ago): the lead stays.
+    published = ArticleFactory(
+        section=section, authors=[editor], published_at=timezone.now() - timedelta(hours=2)
+    )
     cards_built.clear()
     (query,) = byline_queries()
-    assert cards_built == [published.pk, published.pk]  # the lead, and its section's block
+    assert cards_built == [published.pk]  # in the latest news, and nowhere else
     assert f"IN ({published.pk})" in query["sql"]
 
 
@@ -219,10 +250,14 @@ def test_the_home_page_reads_in_full_only_the_stories_whose_card_it_builds(
 
     assert len(stories_read_in_full()) == 1  # the first visit builds every card
     assert stories_read_in_full() == []
-    published = ArticleFactory(section=section, authors=[editor], headline="خبر نُشر للتو")
-    # The former lead's smaller card is kept from its section's block.
+    published = ArticleFactory(
+        section=section,
+        authors=[editor],
+        headline="خبر نُشر للتو",
+        published_at=timezone.now() - timedelta(hours=2),
+    )
     assert stories_read_in_full() == [{published.pk}]
-    assert headlines_on(client).count("خبر نُشر للتو") == 2  # the lead, and its section's block
+    assert headlines_on(client).count("خبر نُشر للتو") == 1  # the latest news, once
 
 
 def test_a_listed_story_taken_down_before_its_card_is_built_shows_no_card(rf, section):

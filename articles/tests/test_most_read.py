@@ -321,3 +321,70 @@ def test_a_story_withdrawn_or_edited_changes_the_most_read_list_at_once(
         block = most_read_block(client, url)
         assert old_headline not in block
         assert ("عنوان جديد بعد التصحيح" in block) is (change == "edited")
+
+
+def at_nine_in_the_morning(time_machine, article):
+    """Mid-morning, so the minutes below stay within one day; the story published before."""
+    time_machine.move_to(timezone.now().replace(hour=9, minute=0))
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(hours=1))
+
+
+def test_a_quiet_sites_few_reads_reach_the_database_once_the_flush_interval_is_over(
+    counters, client, published_article, settings, time_machine
+):
+    settings.NEWSROOM_READS_FLUSH_EVERY = 100
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 30
+    at_nine_in_the_morning(time_machine, published_article)
+    read(client, published_article, times=3)
+    time_machine.shift(timedelta(seconds=20))
+    with CaptureQueriesContext(connection) as captured:
+        read(client, published_article)
+    writes = [q["sql"] for q in captured if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []  # within the interval a reader's view writes nothing
+    assert not DailyReadCount.objects.exists()
+    time_machine.shift(timedelta(seconds=11))
+    read(client, published_article)
+    assert DailyReadCount.objects.get().count == 5
+    read(client, published_article, times=2)  # the next interval has begun: they wait
+    assert DailyReadCount.objects.get().count == 5
+
+
+def test_forty_readers_make_the_most_read_box_appear_within_a_minute(
+    counters, client, published_article, settings, time_machine, monkeypatch
+):
+    """Issue 23: forty reader views never made the box appear (counts waited for a hundred)."""
+    settings.NEWSROOM_READS_PUSH_EVERY = 500
+    settings.NEWSROOM_READS_PUSH_SECONDS = 10
+    settings.NEWSROOM_READS_FLUSH_EVERY = 100
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 30
+    at_nine_in_the_morning(time_machine, published_article)
+    # The tally's clock follows the moved one too.
+    monkeypatch.setattr(most_read.time, "monotonic", most_read.time.time)
+    story = uri_to_iri(published_article.get_absolute_url())
+    assert story not in most_read_block(client, "/")
+    for _ in range(40):
+        read(client, published_article)
+        time_machine.shift(timedelta(seconds=1.5))
+    assert story in most_read_block(client, "/")
+    assert DailyReadCount.objects.get().count >= 30
+
+
+def test_a_flush_that_wrote_changes_the_most_read_list_on_cached_pages_at_once(
+    counters, client, section, masthead, settings, time_machine
+):
+    settings.NEWSROOM_READS_FLUSH_EVERY = 100
+    settings.NEWSROOM_READS_FLUSH_SECONDS = 30
+    first, second = ArticleFactory(section=section), ArticleFactory(section=section)
+    at_nine_in_the_morning(time_machine, first)
+    Article.objects.filter(pk=second.pk).update(published_at=first.published_at)
+    read(client, first)
+    flush_read_counts()
+    assert uri_to_iri(second.get_absolute_url()) not in most_read_block(client, "/")
+    time_machine.shift(timedelta(seconds=5))
+    read(client, second, times=3)
+    time_machine.shift(timedelta(seconds=31))
+    read(client, second)  # this flush is due: the counts and the box follow
+    block = most_read_block(client, "/")
+    assert block.index(uri_to_iri(second.get_absolute_url())) < block.index(
+        uri_to_iri(first.get_absolute_url())
+    )

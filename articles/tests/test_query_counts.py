@@ -18,7 +18,10 @@ BUDGETS = {
     # build; none when all are kept).
     "home": 9,
     "section": 8,
-    "article": 6,
+    # The article page: the frame's three, the next scheduled minute, the story, its related
+    # stories, and the side rail's newest and most-read stories (one query, kept as one piece
+    # for every article page: none when another article page built it already).
+    "article": 7,
     "editor": 8,
     "tag": 8,
     "search": 6,

@@ -50,7 +50,7 @@ def article_json_ld(
         "description": article.search_description,
         "inLanguage": "ar",
         "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": article.modified_at.isoformat(),
         "author": [
             {
                 "@type": "Person",

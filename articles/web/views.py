@@ -29,6 +29,8 @@ HOME_BREAKING_COUNT = 5
 HOME_FEATURED_COUNT = 4
 # Breaking stories are all recent, so they come first; featured ones fill the rest.
 HOME_HIGHLIGHTS_LIMIT = 20
+# The article page's side rail: the newest stories (the one read left out) and the most read.
+RAIL_LATEST_COUNT = 5
 
 
 class StoryCardsMixin:
@@ -166,13 +168,18 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         tags = self.object.tags
-        # Related stories come from the same section and tags: their changes show here too.
+        # Related stories come from the same section and tags: their changes show here too. The
+        # rail lists the newest and the most-read stories: a publication or written counts
+        # rebuild the page.
         self.depends_on(
             Dep.article(self.object.pk),
             Dep.section(self.object.section.slug),
             *(Dep.tag(tag.slug) for tag in tags),
+            HOME,
+            MOST_READ,
         )
         related = related_articles(self.object, tags=tags)
+        rail = queries.article_rail(latest_count=RAIL_LATEST_COUNT + 1)
         self.prepare_cards((related, False))
         article_json_ld = previews.article_json_ld(
             article=self.object,
@@ -184,6 +191,10 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             tags=tags,
             related_articles=related,
             article_json_ld=article_json_ld,
+            rail_latest=[story for story in rail.latest if story.pk != self.object.pk][
+                :RAIL_LATEST_COUNT
+            ],
+            rail_most_read=rail.most_read,
             **kwargs,
         )
 
