@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_social_image'),
+        ('articles', '0018_masthead_logo_icon_and_theme_colour'),
     ]
 
     operations = [
