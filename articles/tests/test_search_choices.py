@@ -152,14 +152,14 @@ def test_the_order_and_the_days_are_kept_by_the_pagination_links(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"from": "2026-02-30"}, "من يوم: اكتب اليوم بالسنة ثم الشهر ثم اليوم"),
-        ({"to": "أمس"}, "إلى يوم: اكتب اليوم بالسنة ثم الشهر ثم اليوم"),
-        ({"from": "1-1-1"}, "من يوم: اكتب اليوم"),
-        ({"from": "0001-01-01"}, "من يوم: اختر يومًا بين عامي 1900 و2100"),
-        ({"to": "9999-12-31"}, "إلى يوم: اختر يومًا بين عامي 1900 و2100"),
-        ({"to": "275760-09-13"}, "إلى يوم: اكتب اليوم"),
-        ({"from": "2026-01-01\x00"}, "من يوم: اكتب اليوم"),
-        ({"sort": "worst"}, "الترتيب: ترتيب غير معروف؛ عرضنا الأقرب إلى البحث أولًا."),
+        ({"from": "2026-02-30"}, "من يوم «2026-02-30»: اكتب اليوم بالسنة ثم الشهر ثم اليوم"),
+        ({"to": "أمس"}, "إلى يوم «أمس»: اكتب اليوم بالسنة ثم الشهر ثم اليوم"),
+        ({"from": "1-1-1"}, "من يوم «1-1-1»: اكتب اليوم"),
+        ({"from": "0001-01-01"}, "من يوم «0001-01-01»: اختر يومًا بين عامي 1900 و2100"),
+        ({"to": "9999-12-31"}, "إلى يوم «9999-12-31»: اختر يومًا بين عامي 1900 و2100"),
+        ({"to": "275760-09-13"}, "إلى يوم «275760-09-13»: اكتب اليوم"),
+        ({"from": "2026-01-01\x00"}, "من يوم «2026-01-01»: اكتب اليوم"),
+        ({"sort": "worst"}, "الترتيب «worst»: ترتيب غير معروف؛ عرضنا الأقرب إلى البحث أولًا."),
     ],
 )
 def test_a_day_or_order_that_cannot_be_used_gets_an_arabic_message_and_the_search_goes_on(
@@ -172,6 +172,10 @@ def test_a_day_or_order_that_cannot_be_used_gets_an_arabic_message_and_the_searc
     assert message in html
     assert headlines(html) == ["إعصار في الخليج"]
     assert 'value="إعصار"' in html
+    # A date box holds only a day (HTML allows no other value): what was sent is in the message.
+    for box in re.findall(r'<input type="date"[^>]*>', html):
+        value = re.search(r'value="([^"]*)"', box)
+        assert value is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.group(1))
 
 
 def test_days_typed_the_wrong_way_round_are_searched_between_with_a_word_of_why(

@@ -6,7 +6,7 @@ the search and named in an Arabic message beside the form, the value still in it
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +19,23 @@ from articles.search import Order
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 DAY_FORMAT = "%Y-%m-%d"  # what <input type="date"> sends
+# How much of an unusable value its message repeats.
+QUOTED_LENGTH = 40
+
+
+class DayInput(forms.DateInput):
+    """<input type="date">, holding a value only when it is a day: HTML allows no other, and
+    the message beside the form repeats what the reader sent."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                datetime.strptime(value, DAY_FORMAT)  # noqa: DTZ007 - a day, no time
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 @dataclass(frozen=True)
@@ -41,9 +58,8 @@ def _day_field(label) -> forms.DateField:
             MinValueValidator(FIRST_DAY, message=out_of_range),
             MaxValueValidator(LAST_DAY, message=out_of_range),
         ],
-        widget=forms.DateInput(
-            format=DAY_FORMAT,
-            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
+        widget=DayInput(
+            format=DAY_FORMAT, attrs={"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
         ),
     )
 
@@ -89,12 +105,18 @@ class SearchFiltersForm(forms.Form):
 
     @property
     def messages(self) -> list[str]:
-        """Every problem with the reader's choices, in Arabic, each after the name of its box."""
+        """Every problem with the reader's choices, in Arabic, each after the name of its box
+        and what the reader sent there."""
         return [
-            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            f"{self._named(name)}{message}" if name in self.fields else message
             for name, errors in self.errors.items()
             for message in errors
         ]
+
+    def _named(self, name: str) -> str:
+        sent = "".join(c for c in str(self.data.get(name, "")) if c.isprintable())
+        sent = sent[:QUOTED_LENGTH]
+        return f"{self.fields[name].label} «{sent}»: " if sent else f"{self.fields[name].label}: "
 
 
 # `from` and `to` are Python keywords: the address names the days as a reader would.

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.tests.e2e import accessibility
 from articles.tests.e2e.conftest import VIEWPORTS
 from articles.tests.factories import ArticleFactory
 
@@ -93,3 +94,13 @@ def test_results_show_thumbnails_keep_the_query_sort_by_date_and_suggest_a_spell
     page.wait_for_url(re.compile(r"q=%D8%A8%D8%A7%D9%83%D8%B3%D8%AA%D8%A7%D9%86"))
     expect(results).to_have_count(2)
     expect(main.get_by_label("الترتيب")).to_have_value("newest")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_suggestion_and_messages_about_unusable_days_pass_axe(new_page, paper, viewport):
+    page = new_page(VIEWPORTS[viewport])
+    page.goto("/search/?sort=worst&from=2026-02-30&q=" + quote("باكستن"))
+    expect(page.locator(".search-suggestion")).to_contain_text("باكستان")
+    expect(page.get_by_role("alert")).to_contain_text("من يوم «2026-02-30»:")
+    violations = accessibility.axe_violations(page)
+    assert not violations, accessibility.describe(violations)
