@@ -614,6 +614,13 @@ def editors_named(terms: list[str]) -> list[int]:
 
 
 def _word_matches(word: str, terms: list[str]) -> bool:
+    return _matches(word, tuple(terms))
+
+
+# Highlighting tests every word of a passage, and a result page's passages share most of their
+# words: each word is compared with a query's terms once.
+@functools.lru_cache(maxsize=65536)
+def _matches(word: str, terms: tuple[str, ...]) -> bool:
     forms = index_forms(normalize_arabic(word).casefold())
     return any(
         form.startswith(term) if len(term) > 1 else form == term for form in forms for term in terms
