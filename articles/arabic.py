@@ -48,6 +48,16 @@ NORMALIZATION = str.maketrans(LETTER_FORMS) | _deleted(
 )
 
 
+# Only the marks that normalization deletes: what is left is the word as written, one character
+# for each of its normalized form's.
+UNMARKING = _deleted(*INVISIBLE_RANGES, *DIACRITIC_RANGES, TATWEEL)
+
+
+def unmarked(text: str) -> str:
+    """`text` without tashkeel, tatweel and invisible controls, its letters as written."""
+    return (text or "").translate(UNMARKING)
+
+
 def normalize_arabic(text: str) -> str:
     """The one spelling search compares: used when indexing and when reading a query.
 

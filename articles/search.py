@@ -25,6 +25,13 @@ ts_rank has to be computed for every match before anything can be listed).
 What a reader may see is decided by `Article.objects.published()` alone: every tier is read
 through it, so drafts and scheduled stories never surface.
 
+Readers may sort by date instead (`Order.NEWEST`: every match, newest first) and keep to a
+range of days (`since`, `until`), on both backends.
+
+When a query finds nothing, `suggest` offers a close spelling that does («كرونا» → «كورونا»),
+drawn from the words of published and scheduled stories (`SearchWord`, added as they are
+indexed) and offered only once a story a reader may see holds the word.
+
 The desk's search in the admin (`desk_matches`) reads the same index, every term anywhere in
 the story, in every state, plus the stories of editors whose name matches.
 
@@ -38,17 +45,23 @@ import functools
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
-from articles.arabic import normalize_arabic
-from articles.models import Article, ArticleAuthor, Editor
+from articles.arabic import normalize_arabic, unmarked
+from articles.models import Article, ArticleAuthor, Editor, SearchWord
 from articles.models import fields as declared
 from articles.pagecache import deps
 from articles.pagecache import pages as caching
@@ -75,6 +88,19 @@ MIN_STEM_LENGTH = 3
 HEADLINE, DEK, BODY = 3, 2, 1
 ARTICLE_ID = f'"{Article._meta.db_table}"."id"'
 REBUILD_BATCH = 500
+# Suggestions: the shortest word worth correcting, the longest the vocabulary keeps, how many
+# close words of each query word are checked against the published stories.
+SUGGESTED_MIN_LENGTH = 3
+VOCABULARY_WORD_MAX_LENGTH = SearchWord._meta.get_field("word").max_length
+SUGGESTION_CANDIDATES = 5
+VOCABULARY_KEY = "newsroom:search-vocabulary"
+
+
+class Order(StrEnum):
+    """How results are listed: best match first (the tiers), or every match newest first."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
 
 
 class SearchQueryError(ValueError):
@@ -158,6 +184,11 @@ class SearchBackend(Protocol):
         term, in any of headline, kicker, dek and body."""
         ...
 
+    def holding(self, word: str) -> tuple[str, list]:
+        """A condition on the article table, as SQL and parameters: the story holds this
+        indexed word itself (not as the start of a longer one), anywhere."""
+        ...
+
 
 class PostgresSearchBackend:
     TABLE = "articles_searchdocument"
@@ -232,6 +263,11 @@ class PostgresSearchBackend:
         documents = f"SELECT article_id FROM {self.TABLE} WHERE vector @@ to_tsquery('simple', %s)"  # noqa: S608
         return f"{ARTICLE_ID} IN ({documents})", [self._tsquery(terms, "&")]
 
+    def holding(self, word: str) -> tuple[str, list]:
+        # A vocabulary word is letters only (WORD), so quoting it is enough; no `:*`.
+        documents = f"SELECT article_id FROM {self.TABLE} WHERE vector @@ to_tsquery('simple', %s)"  # noqa: S608
+        return f"{ARTICLE_ID} IN ({documents})", [f"'{word}'"]
+
 
 class SqliteSearchBackend:
     def index(self, article: Article) -> None:
@@ -291,6 +327,11 @@ class SqliteSearchBackend:
         matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         return f"+{ARTICLE_ID} IN ({matches})", [self._match(terms, "AND")]
 
+    def holding(self, word: str) -> tuple[str, list]:
+        # A quoted word without `*`: the token itself.
+        matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        return f"{ARTICLE_ID} IN ({matches})", [f'"{word}"']
+
 
 def backend() -> SearchBackend:
     if connection.vendor == "postgresql":
@@ -305,20 +346,26 @@ def backend() -> SearchBackend:
 
 def index_article(article: Article) -> None:
     backend().index(article)
+    add_to_vocabulary([article])
 
 
 def rebuild_index(articles: Iterable[Article]) -> None:
-    """Empty the index and fill it again from `articles` (batches keep memory flat)."""
+    """Empty the index and fill it again from `articles` (batches keep memory flat); the
+    vocabulary too, so it forgets the words of deleted stories. The articles carry their
+    `status` and the searched fields."""
     caching.bump([deps.SEARCH])
     backend().clear()
+    SearchWord.objects.all().delete()
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= REBUILD_BATCH:
             backend().add_many(batch)
+            add_to_vocabulary(batch)
             batch = []
     if batch:
         backend().add_many(batch)
+        add_to_vocabulary(batch)
 
 
 def remove_article(article_id: int) -> None:
@@ -328,6 +375,62 @@ def remove_article(article_id: int) -> None:
 def clear_index() -> None:
     caching.bump([deps.SEARCH])
     backend().clear()
+    SearchWord.objects.all().delete()
+
+
+# The vocabulary suggestions come from.
+
+
+@functools.lru_cache(maxsize=65536)
+def vocabulary_entry(raw: str) -> tuple[str, str] | None:
+    """A word of a story as the vocabulary keeps it: (its normalized form without the article,
+    as a query term is; the same letters as written), or None for a word not worth
+    suggesting (short, long, or holding digits)."""
+    written = unmarked(raw)
+    normalized = normalize_arabic(written).casefold()
+    word = strip_definite_article(normalized)
+    if not SUGGESTED_MIN_LENGTH <= len(word) <= VOCABULARY_WORD_MAX_LENGTH or not word.isalpha():
+        return None
+    # Normalization maps letter to letter, so the written word ends with the same letters.
+    spelling = written[len(written) - len(word) :] if len(written) == len(normalized) else word
+    return word, spelling
+
+
+def _story_text(article: Article) -> str:
+    return " ".join(
+        html.unescape(strip_tags(getattr(article, name)))
+        for tier in declared.Search
+        for name in declared.in_search_tier(tier)
+    )
+
+
+def add_to_vocabulary(articles: Iterable[Article]) -> None:
+    """The words of these stories join the vocabulary when they are published or scheduled;
+    a draft's never do. One statement; words already known keep their first spelling."""
+    words: dict[str, str] = {}
+    for article in articles:
+        if article.status not in Article.LIVE_STATUSES:
+            continue
+        for raw in RAW_WORD.findall(_story_text(article)):
+            entry = vocabulary_entry(raw)
+            if entry is not None:
+                words.setdefault(*entry)
+    if words:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word, spelling=spelling) for word, spelling in words.items()],
+            ignore_conflicts=True,
+            batch_size=REBUILD_BATCH,
+        )
+
+
+def vocabulary() -> dict[str, str]:
+    """Every word of the vocabulary and its spelling: read once, then kept until a public
+    story changes (HOME) or the index is rebuilt (SEARCH)."""
+    return caching.piece(
+        VOCABULARY_KEY,
+        [deps.HOME, deps.SEARCH],
+        lambda: dict(SearchWord.objects.order_by().values_list("word", "spelling")),
+    )
 
 
 def on_article_saved(sender, instance: Article, **kwargs) -> None:
@@ -341,8 +444,31 @@ def on_article_deleted(sender, instance: Article, **kwargs) -> None:
 # Reading it.
 
 
-def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[int]:
-    """Ids of published articles matching every term, best first, in one query.
+def _published_between(since: date | None, until: date | None) -> models.QuerySet:
+    """Published stories of the days from `since` to `until`, both included, as the paper's
+    clock tells days."""
+    published = Article.objects.published()
+    if since is not None:
+        published = published.filter(published_at__gte=_day_start(since))
+    if until is not None:
+        published = published.filter(published_at__lt=_day_start(until + timedelta(days=1)))
+    return published
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def search_article_ids(
+    terms: list[str],
+    *,
+    limit: int | None = None,
+    order: Order = Order.RELEVANCE,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[int]:
+    """Ids of published articles matching every term, best first (or newest first with
+    `Order.NEWEST`), published from the day `since` to the day `until`, in one query.
 
     Headline matches first, then kicker or dek, then body; newest first within each. Each tier
     is a short read (its newest `limit` published stories, stopped by the LIMIT), and a tier
@@ -351,6 +477,14 @@ def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[in
     took seconds at 100,000 stories.
     """
     limit = limit or settings.NEWSROOM_SEARCH_MAX_RESULTS
+    published = _published_between(since, until)
+    if order == Order.NEWEST:
+        condition, condition_params = backend().anywhere(terms)
+        return list(
+            published.filter(RawSQL(condition, condition_params, output_field=BooleanField()))  # noqa: S611
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
     names, ctes, selects, params = [], [], [], []
     for tier in (HEADLINE, DEK, BODY):
         condition, condition_params = backend().in_tier(terms, tier)
@@ -358,8 +492,7 @@ def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[in
         # of `limit` stories?
         found_above = " + ".join(f"(SELECT count(*) FROM {name})" for name in names) or "0"  # noqa: S608
         newest = (
-            Article.objects.published()
-            .filter(RawSQL(f"{found_above} < %s", [limit], output_field=BooleanField()))  # noqa: S611
+            published.filter(RawSQL(f"{found_above} < %s", [limit], output_field=BooleanField()))  # noqa: S611
             .filter(RawSQL(condition, condition_params, output_field=BooleanField()))  # noqa: S611
             .order_by("-published_at", "-pk")
             .values_list("pk", "published_at")[:limit]
@@ -378,6 +511,76 @@ def search_article_ids(terms: list[str], *, limit: int | None = None) -> list[in
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A query close to the reader's that finds stories: its terms, and its words as the
+    stories write them (for the link)."""
+
+    terms: list[str]
+    text: str
+
+
+def _max_edits(term: str) -> int:
+    return 1 if len(term) <= 5 else 2
+
+
+def suggest(
+    terms: list[str], *, since: date | None = None, until: date | None = None
+) -> Suggestion | None:
+    """For a query that found nothing: the closest spelling that finds published stories of
+    those days, or None. Each query word the vocabulary lacks is replaced by its closest
+    vocabulary word (fewest edits) that a published story holds; the query so corrected must
+    then find a story. Two queries at most, whatever the vocabulary holds: which close words
+    published stories hold, and the corrected query itself.
+
+    The vocabulary holds no draft's word; a word of a scheduled or withdrawn story is passed
+    over here, as no story a reader may see holds it."""
+    words = vocabulary()
+    close: dict[str, list[str]] = {}
+    for term in terms:
+        if term in words or len(term) < SUGGESTED_MIN_LENGTH:
+            continue
+        found = process.extract(
+            term,
+            words.keys(),
+            scorer=Levenshtein.distance,
+            score_cutoff=_max_edits(term),
+            limit=SUGGESTION_CANDIDATES,
+        )
+        if found:
+            close[term] = [word for word, _edits, _index in found]
+    if not close:
+        return None
+    public = _held_by_published_stories(
+        [word for candidates in close.values() for word in candidates]
+    )
+    corrected = []
+    for term in terms:
+        candidates = [word for word in close.get(term, []) if word in public]
+        corrected.append(candidates[0] if candidates else term)
+    if corrected == terms or not search_article_ids(corrected, limit=1, since=since, until=until):
+        return None
+    return Suggestion(terms=corrected, text=" ".join(words.get(term, term) for term in corrected))
+
+
+def _held_by_published_stories(words: list[str]) -> set[str]:
+    """Which of these words some published story holds, in one query."""
+    words = list(dict.fromkeys(words))
+    selects, params = [], []
+    for number, word in enumerate(words):
+        condition, condition_params = backend().holding(word)
+        holders = Article.objects.published().filter(
+            RawSQL(condition, condition_params, output_field=BooleanField())  # noqa: S611
+        )
+        sql, holder_params = holders.order_by().values("pk").query.sql_with_params()
+        # Django compiled `sql`; every value stays a parameter.
+        selects.append(f"SELECT {number} WHERE EXISTS ({sql})")
+        params += holder_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return {words[row[0]] for row in cursor.fetchall()}
 
 
 def desk_matches(queryset: models.QuerySet, terms: list[str]) -> models.QuerySet:
@@ -411,6 +614,13 @@ def editors_named(terms: list[str]) -> list[int]:
 
 
 def _word_matches(word: str, terms: list[str]) -> bool:
+    return _matches(word, tuple(terms))
+
+
+# Highlighting tests every word of a passage, and a result page's passages share most of their
+# words: each word is compared with a query's terms once.
+@functools.lru_cache(maxsize=65536)
+def _matches(word: str, terms: tuple[str, ...]) -> bool:
     forms = index_forms(normalize_arabic(word).casefold())
     return any(
         form.startswith(term) if len(term) > 1 else form == term for form in forms for term in terms

@@ -5,7 +5,7 @@ from articles.models.autosave import Autosave, EditingPresence
 from articles.models.editors import Editor
 from articles.models.masthead import Masthead
 from articles.models.readcounts import DailyReadCount
-from articles.models.search import SearchDocument
+from articles.models.search import SearchDocument, SearchWord
 from articles.models.sections import Section
 from articles.models.share_links import SharePreviewLink
 from articles.models.tags import Tag, TaggedArticle
@@ -21,6 +21,7 @@ __all__ = [
     "Editor",
     "Masthead",
     "SearchDocument",
+    "SearchWord",
     "Section",
     "SharePreviewLink",
     "Tag",

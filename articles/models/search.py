@@ -36,3 +36,26 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"فهرس: {self.article_id}"
+
+
+class SearchWord(models.Model):
+    """A word of a story that was published or scheduled when it was indexed, as search spells
+    it: the vocabulary «did you mean» suggestions are drawn from (`articles.search.suggest`).
+
+    The table only grows; a word is suggested only once a story a reader may see now holds it
+    (checked when suggesting), so a word of a withdrawn or not yet released story stays unseen.
+    Drafts never add words.
+    """
+
+    # The normalized word, without the definite article, as a query term is (search.parse_query).
+    word = models.CharField("الكلمة", max_length=64, primary_key=True)
+    # The word as a story first wrote it (hamza, taa marbuta), for the suggestion's link.
+    spelling = models.CharField("كما كُتبت", max_length=64)
+
+    class Meta:
+        verbose_name = "كلمة من كلمات البحث"
+        verbose_name_plural = "كلمات البحث"
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.spelling

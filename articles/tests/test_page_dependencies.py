@@ -53,6 +53,7 @@ PAGES = [
     "editor",
     "tag",
     "search",
+    "search_suggestion",
     "feed_rss",
     "section_atom",
     "editor_rss",
@@ -77,6 +78,8 @@ def test_every_table_a_public_page_reads_is_one_its_dependencies_vouch_for(
         "editor": editor.get_absolute_url(),
         "tag": first.tags.get().get_absolute_url(),
         "search": reverse("articles:search") + "?q=عنوان",
+        # Finds nothing: offers «عنوان», read from the vocabulary.
+        "search_suggestion": reverse("articles:search") + "?q=عنوات",
         "feed_rss": reverse("articles:feed_rss"),
         "section_atom": reverse("articles:section_atom", kwargs={"slug": section.slug}),
         "editor_rss": reverse("articles:editor_rss", kwargs={"slug": editor.slug}),

@@ -1,5 +1,7 @@
 """Public pages cost a fixed number of queries, however much the paper has published."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +27,12 @@ BUDGETS = {
     "editor": 8,
     "tag": 8,
     "search": 6,
+    # Sorted by date within a range of days: the same one query for the ids.
+    "search_newest_in_range": 6,
+    # A query that finds nothing: the ids (none, so no hits to read), then the suggestion's
+    # three: the vocabulary (kept until a public story changes), which close words published
+    # stories hold, and the corrected query.
+    "search_suggestion": 8,
     "short_link": 1,
     "feed_rss": 3,
     "feed_atom": 3,
@@ -187,4 +195,30 @@ def test_not_found_and_gone_pages_cost_a_fixed_number_of_queries(client, masthea
     large = queries_for(client, url, status)
 
     assert large == small, f"{page}: {small} queries with 3 articles, {large} with 40"
+    assert small <= BUDGETS[page], f"{page}: {small} queries, budget {BUDGETS[page]}"
+
+
+@pytest.mark.parametrize("page", ["search_newest_in_range", "search_suggestion"])
+def test_search_by_date_and_a_suggestion_cost_a_fixed_number_of_queries(client, masthead, page):
+    section, editor = SectionFactory(), EditorFactory()
+    ArticleFactory(
+        section=section, authors=[editor], headline="عنوان عن كورونا", lead_image=jpeg_upload()
+    )
+    today = timezone.localdate().isoformat()
+    params = {
+        "search_newest_in_range": {"q": "عنوان", "sort": "newest", "from": today, "to": today},
+        "search_suggestion": {"q": "كرونا"},
+    }[page]
+    url = f"{reverse('articles:search')}?{urlencode(params)}"
+
+    small = queries_for(client, url)
+    # More stories, more words in the vocabulary and more of them close to the query's.
+    for headline in ["عنوان عن كورونا", "عنوان عن كرونة", "عنوان عن كرنا", "عنوان عن قرونا"]:
+        ArticleFactory.create_batch(
+            6, section=section, authors=[editor], headline=headline, lead_image=jpeg_upload()
+        )
+    ArticleFactory(section=section, headline="عنوان عن كرونو", draft=True)
+    large = queries_for(client, url)
+
+    assert large == small, f"{page}: {small} queries with 1 article, {large} with 25"
     assert small <= BUDGETS[page], f"{page}: {small} queries, budget {BUDGETS[page]}"

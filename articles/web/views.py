@@ -21,6 +21,7 @@ from articles.pagecache.pages import CachedPageMixin
 from articles.reading import queries
 from articles.reading.related import related_articles
 from articles.web import brand, cards, frame, previews
+from articles.web.search_form import SearchFiltersForm
 from articles.web.sitemaps import news_articles
 
 HOME_LATEST_COUNT = 9
@@ -269,6 +270,11 @@ class TagView(CachedPageMixin, StoryListMixin, ListView):
 class SearchView(CachedPageMixin, TemplateView):
     """Arabic-aware search: a query nobody can search gets a friendly page, never an error.
 
+    Results come best match first or newest first, and may keep to a range of days; a choice
+    that cannot be used is named in Arabic and left out, never refused. A query that finds
+    nothing offers a close spelling that does. The query stays in the page's box and the
+    header's.
+
     Any story a reader may see can match a query, and every change to one bumps HOME: a cached
     result page is rebuilt after any such change. Kept briefly, as readers' queries are many.
     """
@@ -282,19 +288,32 @@ class SearchView(CachedPageMixin, TemplateView):
         self.depends_on(HOME, SEARCH)
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")
-        context["search_query"] = query[: search.MAX_QUERY_LENGTH * 2]
+        form = SearchFiltersForm(self.request.GET)
+        form.is_valid()
+        filters = form.filters()
+        context.update(
+            search_query=query[: search.MAX_QUERY_LENGTH * 2],
+            filters_form=form,
+            filters=filters,
+        )
         try:
             terms = search.parse_query(query)
         except search.SearchQueryError as error:
             context["search_error"] = str(error)
             return context
-        paginator = Paginator(search.search_article_ids(terms), settings.NEWSROOM_SEARCH_PAGE_SIZE)
+        found = search.search_article_ids(
+            terms, order=filters.order, since=filters.since, until=filters.until
+        )
+        paginator = Paginator(found, settings.NEWSROOM_SEARCH_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             page_obj=page,
             paginator=paginator,
             is_paginated=page.has_other_pages(),
             hits=queries.search_hits(list(page.object_list), terms),
+            suggestion=None
+            if found
+            else search.suggest(terms, since=filters.since, until=filters.until),
         )
         return context
 

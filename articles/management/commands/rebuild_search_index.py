@@ -20,7 +20,7 @@ class Command(BaseCommand):
         total = Article.objects.count()
         articles = (
             Article.objects.order_by("pk")
-            .only("pk", *declared.SEARCHED)
+            .only("pk", "status", *declared.SEARCHED)
             .iterator(chunk_size=chunk_size)
         )
         progress = tqdm(

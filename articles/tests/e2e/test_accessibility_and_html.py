@@ -46,6 +46,11 @@ def test_public_pages_are_valid_html(client, paper, tmp_path):
         **public_urls(paper),
         "search-nothing-to-search": "/search/?q=" + quote("؟!"),
         "search-no-results": "/search/?q=" + quote("كلمةلاتوجد"),
+        "search-did-you-mean": "/search/?q=" + quote("باكستن"),
+        "search-newest-in-days": "/search/?sort=newest&from=2020-01-01&to=2100-01-01&q="
+        + quote("باكستان"),
+        "search-bad-days": "/search/?sort=worst&from=2026-02-30&to=0001-01-01&q="
+        + quote("باكستان"),
         "not-found": "/لا-يوجد/",
         "gone": ArticleFactory(section=paper.sections[0], withdrawn=True).get_absolute_url(),
     }

@@ -8,7 +8,7 @@ from django import template
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import addresses, images
@@ -77,16 +77,31 @@ def _frame(context, template_name: str, vary: tuple) -> str:
     return caching.frame_fragment(template_name, vary, lambda: template.render(context))
 
 
+# Where the reader's query goes in the results page's kept header: a character no text holds
+# (a Unicode noncharacter), which escaping leaves as it is.
+QUERY_SLOT = "\ufdd0"
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context) -> str:
-    """includes/header.html, shared by every page that marks the same section as current."""
+    """includes/header.html, shared by every page that marks the same section as current.
+
+    The results page's header shows the query in its search boxes: it is kept once, with a
+    slot where the query goes, and each page fills it in (escaped) rather than keeping a header
+    per query."""
     section, article = context.get("section"), context.get("article")
+    query = context.get("search_query")
     vary = (
         getattr(context.get("request"), "path", None) == "/",
         getattr(section, "pk", None),
         getattr(article, "section_id", None),
+        query is not None,
     )
-    return _frame(context, "includes/header.html", vary)
+    if query is None:
+        return _frame(context, "includes/header.html", vary)
+    with context.push(search_query=QUERY_SLOT):
+        header = _frame(context, "includes/header.html", vary)
+    return mark_safe(header.replace(QUERY_SLOT, escape(query.replace(QUERY_SLOT, ""))))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
