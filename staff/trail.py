@@ -17,12 +17,12 @@ never pays for the trail.
 from dataclasses import dataclass, replace
 
 from auditlog.models import AbstractLogEntry
-from auditlog.receivers import log_update
+from auditlog.receivers import check_disable, log_update
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, pre_save
 
 from articles.models import Article, Editor, Masthead, Section
 
@@ -97,15 +97,52 @@ def register() -> None:
             include_fields=list(spec.include_fields) or _editable(model),
             mask_fields=list(spec.mask_fields),
             mask_callable=f"{__name__}.withheld",
-            m2m_fields=set(spec.m2m_fields),
         )
         if not spec.edits:
             # The registry connects its update receiver (one query per save) for every model.
             pre_save.disconnect(
                 sender=model, dispatch_uid=auditlog._dispatch_uid(pre_save, log_update)
             )
+        for name in spec.m2m_fields:
+            m2m_changed.connect(
+                _memberships(model, name),
+                sender=model._meta.get_field(name).remote_field.through,
+                dispatch_uid=f"staff_trail_{model._meta.label_lower}_{name}",
+                weak=False,  # a closure, held by nothing else
+            )
     pre_log.connect(_not_for_readers, dispatch_uid="staff_trail_not_for_readers")
     pre_save.connect(_describe, sender=AuditEntry, dispatch_uid="staff_trail_describe")
+
+
+def _memberships(owner, name: str):
+    """Roles and permissions gained or lost, written by django-auditlog's `log_m2m_changes`.
+
+    Its own m2m receiver (`m2m_fields`) would, for a `clear()`, name every row of the other
+    table as removed (jazzband/django-auditlog#539); this one names those that went."""
+    field = owner._meta.get_field(name)
+    through = field.remote_field.through
+
+    @check_disable
+    def receiver(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if _is_reader_request():
+            return
+        if action == "pre_clear":
+            # Who or what goes is known only before the rows do.
+            mine, theirs = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if reverse:
+                mine, theirs = theirs, mine
+            rows = through._base_manager.filter(**{mine: instance.pk})
+            instance._trail_cleared = list(rows.values_list(theirs, flat=True))
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if action == "post_clear":
+            pk_set = getattr(instance, "_trail_cleared", [])
+        changed = model._base_manager.filter(pk__in=pk_set)
+        operation = "add" if action == "post_add" else "delete"
+        AuditEntry.objects.log_m2m_changes(changed, instance, operation, name)
+
+    return receiver
 
 
 def _is_reader_request() -> bool:

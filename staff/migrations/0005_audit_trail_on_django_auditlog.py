@@ -26,6 +26,30 @@ DROP TRIGGER IF EXISTS staff_auditentry_append_only ON staff_auditentry;
 DROP FUNCTION IF EXISTS staff_auditentry_append_only();
 """
 
+# The trail's kinds of entry, as 0003 left them.
+KINDS = [
+    ("sign_in", "تسجيل دخول"),
+    ("sign_in_failed", "محاولة دخول فاشلة"),
+    ("locked_out", "إيقاف بعد محاولات فاشلة"),
+    ("two_factor_enrolled", "تفعيل التحقق بخطوتين"),
+    ("two_factor_failed", "رمز تحقق خاطئ"),
+    ("recovery_code_used", "دخول برمز استرداد"),
+    ("two_factor_reset", "إعادة ضبط التحقق بخطوتين"),
+    ("session_expired", "انتهاء جلسة"),
+    ("sessions_ended", "إنهاء جلسات"),
+    ("workflow_move", "حركة خبر في مراحل التحرير"),
+    ("created", "إنشاء"),
+    ("changed", "تعديل"),
+    ("deleted", "حذف"),
+    ("role_changed", "تغيير دور أو صلاحية"),
+    ("share_link_made", "إنشاء رابط معاينة"),
+    ("share_link_ended", "إنهاء رابط معاينة"),
+    ("autosave_restored", "استعادة نسخة محفوظة تلقائيًا"),
+    ("permission_refused", "محاولة مرفوضة لنقص الصلاحية"),
+    ("trail_exported", "تصدير سجل التدقيق"),
+    ("trail_pruned", "حذف القيود الأقدم من مدة الحفظ"),
+]
+
 # django-auditlog's actions.
 CREATE, UPDATE, DELETE = 0, 1, 2
 ACTIONS = {"created": CREATE, "changed": UPDATE, "role_changed": UPDATE, "deleted": DELETE}
@@ -102,7 +126,21 @@ class Migration(migrations.Migration):
         migrations.RunPython(_drop_trigger, _old_trigger),
         migrations.RemoveIndex(model_name="auditentry", name="audit_person_idx"),
         migrations.RenameField(model_name="auditentry", old_name="at", new_name="timestamp"),
+        # Its index goes and comes back under the new name: django-auditlog's `action`, added
+        # below, would otherwise be given the old one's name on PostgreSQL.
+        migrations.AlterField(
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(choices=KINDS, max_length=32, verbose_name="الحدث"),
+        ),
         migrations.RenameField(model_name="auditentry", old_name="action", new_name="kind"),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="kind",
+            field=models.CharField(
+                choices=KINDS, db_index=True, max_length=32, verbose_name="الحدث"
+            ),
+        ),
         migrations.RenameField(model_name="auditentry", old_name="address", new_name="remote_addr"),
         migrations.RenameField(model_name="auditentry", old_name="subject", new_name="object_repr"),
         migrations.RenameField(

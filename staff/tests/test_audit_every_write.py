@@ -182,6 +182,16 @@ def test_adding_people_to_a_role_from_the_role_side_names_each_person(reporter):
     assert entry.changes["groups"]["operation"] == "add"
 
 
+def test_clearing_an_account_s_roles_names_the_roles_it_had_and_no_other(reporter):
+    trail_from_now()
+    reporter.groups.clear()
+    entry = only(AuditEntry.ROLE_CHANGED, object_repr="حساب: reporter")
+    assert entry.changes == {
+        "groups": {"type": "m2m", "operation": "delete", "objects": [REPORTER]}
+    }
+    assert entry.what_changed() == f"المجموعات: أُزيل {REPORTER}"
+
+
 def test_a_staff_account_edit_names_the_fields_and_hides_the_password(reporter):
     trail_from_now()
     reporter.first_name = "سلمى"
@@ -328,6 +338,16 @@ def test_nobody_can_edit_or_delete_an_entry(client_of, chief_user):
     assert client.post(change, {"username": "x"}).status_code == 403
     assert client.get(reverse("admin:staff_auditentry_add")).status_code == 403
     assert AuditEntry.objects.get(pk=entry.pk).username == "desk"
+
+
+def test_django_auditlog_s_flush_command_deletes_nothing():
+    from django.core.management.base import CommandError
+
+    entry = AuditEntry.objects.create(kind=AuditEntry.SIGN_IN, username="desk")
+    for options in ([], ["--truncate"]):
+        with pytest.raises(CommandError, match="prune_audit_trail"):
+            call_command("auditlogflush", "--yes", *options)
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_deleting_an_account_keeps_its_entries_under_its_name(reporter):
