@@ -41,6 +41,7 @@ class Tracked:
     m2m_fields: tuple[str, ...] = ()  # roles and permissions
     role_fields: tuple[str, ...] = ()  # a change of one of these is a change of role
     edits: bool = True  # False: creation and deletion only
+    numbered: bool = False  # the subject carries the row's number: «خبر 12: العنوان»
 
 
 _ACCOUNT = Tracked(
@@ -70,7 +71,9 @@ TRACKED = {
     Section: Tracked("قسم"),
     Editor: Tracked("محرر"),
     # The entry names the story; its copy stays in its versions.
-    Article: Tracked("خبر", include_fields=("headline", "section", "status"), edits=False),
+    Article: Tracked(
+        "خبر", include_fields=("headline", "section", "status"), edits=False, numbered=True
+    ),
 }
 _BY_LABEL = {model._meta.label_lower: spec for model, spec in TRACKED.items()}
 
@@ -156,17 +159,14 @@ def _not_for_readers(sender, **kwargs):
 
 
 def subject(instance) -> str:
-    spec = _BY_LABEL.get(instance._meta.label_lower)
-    return _subject(
-        spec.noun if spec else str(instance._meta.verbose_name),
-        instance._meta.label_lower,
-        instance.pk,
-        str(instance),
-    )
+    """What an entry about `instance` calls it: «قسم: اقتصاد», «خبر 12: العنوان»."""
+    return _subject(instance._meta.model, instance.pk, str(instance))
 
 
-def _subject(noun: str, label: str, pk, text: str) -> str:
-    if label == "articles.article":
+def _subject(model, pk, text: str) -> str:
+    spec = _BY_LABEL.get(model._meta.label_lower) if model else None
+    noun = spec.noun if spec else str(model._meta.verbose_name) if model else ""
+    if spec and spec.numbered:
         return f"{noun} {pk}: {text}"[:200]
     return f"{noun}: {text}"[:200]
 
@@ -201,7 +201,6 @@ def _describe(sender, instance, raw=False, **kwargs):
         name: change if isinstance(change, dict) else [_short(value) for value in change]
         for name, change in changes.items()
     } or None
-    noun = spec.noun if spec else str(model._meta.verbose_name) if model else ""
-    entry.object_repr = _subject(noun, label, entry.object_pk, entry.object_repr)
+    entry.object_repr = _subject(model, entry.object_pk, entry.object_repr)
     if audit.current_request() is None:
         entry.additional_data = {**(entry.additional_data or {}), "via": "system"}
