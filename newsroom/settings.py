@@ -302,6 +302,8 @@ NEWSROOM_AUDIT_RETENTION_DAYS = int(os.environ.get("NEWSROOM_AUDIT_RETENTION_DAY
 AUDITLOG_LOGENTRY_MODEL = "staff.AuditEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_BASE_MANAGER = True
+# Rows loaded as they are (fixtures, `loaddata`) are nobody's edit, as before django-auditlog.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # Its own migrations would make its default LogEntry table, unused once the model is swapped.
 MIGRATION_MODULES = {"auditlog": None}
 

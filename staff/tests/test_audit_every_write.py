@@ -232,6 +232,8 @@ def test_a_masthead_edit_in_the_admin_is_recorded_field_by_field(client_of, chie
     entry = only(AuditEntry.CHANGED, **about(Masthead))
     assert entry.changes == {"site_name": ["الصحيفة", "صحيفة الغد"]}
     assert entry.object_repr == "الترويسة: صحيفة الغد"
+    shown = client.get(reverse("admin:staff_auditentry_change", args=[entry.pk]))
+    assert "اسم الصحيفة: الصحيفة → صحيفة الغد" in shown.content.decode()
     assert (entry.username, entry.remote_addr) == ("chief", "198.51.100.23")
 
 

@@ -59,6 +59,8 @@ def test_the_chief_reads_the_trail_but_cannot_edit_or_delete_it_in_the_admin():
     chief = Client()
     chief.force_login(StaffUserFactory(username="chief", role=EDITOR_IN_CHIEF))
     assert "desk" in chief.get(TRAIL_URL).content.decode()
+    page = chief.get(reverse("admin:staff_auditentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and "تسجيل دخول" in page.content.decode()
     delete_url = reverse("admin:staff_auditentry_delete", args=[entry.pk])
     assert chief.post(delete_url, {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
