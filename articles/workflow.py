@@ -274,7 +274,8 @@ def article_save(*, article: Article, by: User, comment: str = "") -> Article:
     elif _locked(article).status != article.status:
         raise ValidationError("تتغير حالة الخبر عبر مراحل التحرير، لا بالحفظ المباشر.")
     if article.pk is None:
-        # A new story's row is recorded as created (staff/changes.py), whoever writes it.
+        # A new story's row is recorded as created (django-auditlog, staff/trail.py), whoever
+        # writes it.
         return _save(article=article, by=by, comment=comment or "أُنشئ")
     _save(article=article, by=by, comment=comment or "عُدّل")
     _announce(article=article, by=by, action="edit", label="عُدّل", comment=comment)

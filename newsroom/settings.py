@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "articles",
     # Staff security: the append-only audit trail (staff/models.py).
     "staff",
+    # Changes to the rows the desk's security rests on, written into the trail (staff/trail.py).
+    # After staff: staff's `auditlogflush` (a refusal) stands in for the library's.
+    "auditlog",
     # Last, as its documentation asks: deletes an image's old file (and, through
     # articles/images.py, its renditions) once a replacement or deletion is committed.
     "articles.apps.FileCleanupConfig",
@@ -293,6 +296,16 @@ SESSION_COOKIE_AGE = int(NEWSROOM_STAFF_SESSION_HOURS * 3600)
 # The audit trail (staff/): `manage.py prune_audit_trail` deletes entries older than this many
 # days (two years by default), the only way an entry leaves the trail.
 NEWSROOM_AUDIT_RETENTION_DAYS = int(os.environ.get("NEWSROOM_AUDIT_RETENTION_DAYS") or "730")
+# django-auditlog writes into the trail's own model (one table, one admin, one CSV), values
+# as JSON (a flag stays true or false, not a string), and compares against the stored row as
+# the base manager reads it (no default manager's filter hides a row).
+AUDITLOG_LOGENTRY_MODEL = "staff.AuditEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_BASE_MANAGER = True
+# Rows loaded as they are (fixtures, `loaddata`) are nobody's edit, as before django-auditlog.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# Its own migrations would make its default LogEntry table, unused once the model is swapped.
+MIGRATION_MODULES = {"auditlog": None}
 
 # Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username from
 # one address, that pair is locked out for AXES_COOLOFF_HOURS; the editor-in-chief unlocks it by

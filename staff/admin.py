@@ -1,5 +1,9 @@
 import csv
 
+# django-auditlog's own admin registers the trail's model (its AUDITLOG_LOGENTRY_MODEL) with
+# a delete that works from related objects' pages; imported first here so the trail's admin
+# below replaces it, whatever the order of INSTALLED_APPS.
+import auditlog.admin  # noqa: F401
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
@@ -72,8 +76,8 @@ class PersonFilter(_DistinctValueFilter):
 class AddressFilter(_DistinctValueFilter):
     title = "العنوان"
     parameter_name = "address"
-    field = "address"
-    present = {"address__isnull": False}
+    field = "remote_addr"
+    present = {"remote_addr__isnull": False}
 
 
 CSV_COLUMNS = ("الوقت", "الحدث", "المستخدم", "العنوان", "الموضوع", "ما تغيّر والتفاصيل")
@@ -86,15 +90,27 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+admin.site.unregister(AuditEntry)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ChiefOnlyAdmin):
     """The trail, read and filtered by the editor-in-chief, exported as CSV; never edited."""
 
-    list_display = ("at", "action", "person", "address", "subject", "what_changed")
-    list_filter = ("action", PersonFilter, AddressFilter, "at")
-    search_fields = ("username", "address", "subject")
-    date_hierarchy = "at"
-    fields = ("at", "action", "person", "address", "subject", "what_changed", "detail")
+    list_display = ("timestamp", "kind", "person", "remote_addr", "object_repr", "what_changed")
+    list_filter = ("kind", PersonFilter, AddressFilter, "timestamp")
+    search_fields = ("username", "remote_addr", "object_repr")
+    date_hierarchy = "timestamp"
+    fields = (
+        "timestamp",
+        "kind",
+        "person",
+        "remote_addr",
+        "object_repr",
+        "what_changed",
+        "changes",
+        "additional_data",
+    )
     readonly_fields = fields
     list_per_page = 50
     show_full_result_count = False
@@ -110,7 +126,7 @@ class AuditEntryAdmin(ChiefOnlyAdmin):
 
     @admin.display(description="ما تغيّر")
     def what_changed(self, entry):
-        return entry.changes_text()
+        return entry.what_changed()
 
     def get_urls(self):
         export = path(
@@ -142,17 +158,17 @@ class AuditEntryAdmin(ChiefOnlyAdmin):
             writer.writerow(
                 _cell(value)
                 for value in (
-                    timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                    entry.get_action_display(),
+                    timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.get_kind_display(),
                     entry.who,
-                    entry.address,
-                    entry.subject,
-                    entry.changes_text(),
+                    entry.remote_addr,
+                    entry.object_repr,
+                    entry.what_changed(),
                 )
             )
             count += 1
         record(
-            action=AuditEntry.TRAIL_EXPORTED,
+            kind=AuditEntry.TRAIL_EXPORTED,
             request=request,
             user=request.user,
             detail={"count": count, "filters": request.GET.urlencode()[:300]},

@@ -11,7 +11,9 @@ class StaffConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import signals, trail  # noqa: F401  (connects the audit receivers)
+
+        trail.register()
 
 
 # The libraries the desk's security stands on name their apps after themselves («Axes»,

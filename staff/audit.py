@@ -1,10 +1,12 @@
 """The one way to write to the audit trail, and who is writing.
 
 Who and from where: the request being served, when there is one. `AuditRequestMiddleware`
-(staff/middleware.py) makes a staff request the current one for the code it runs (admin,
-list actions, services, uploads), so signal receivers far from the view still know the person
-and the address. Without a request (the importer, a command, the shell) the entry names nobody
-and is marked as written by the system (`detail["via"] = "system"`).
+(staff/middleware.py) makes a request the current one for the code it runs (admin, list
+actions, services, uploads), so signal receivers far from the view still know the person and
+the address; for a staff request it also gives both to django-auditlog (`set_actor`), which
+writes the changes to followed rows (staff/trail.py). Without a request (the importer, a
+command, the shell) the entry names nobody and is marked as written by the system
+(`detail["via"] = "system"`).
 """
 
 from contextlib import contextmanager
@@ -37,14 +39,15 @@ def _signed_in(user):
 
 def record(
     *,
-    action: str,
+    kind: str,
     request=None,
     user=None,
     username: str = "",
     subject: str = "",
     detail=None,
 ) -> AuditEntry:
-    """Write one entry. `user` is who acted; without one, the current request's user."""
+    """Write one event's entry (about no row django-auditlog follows). `user` is who acted;
+    without one, the current request's user."""
     request = request if request is not None else current_request()
     user = _signed_in(user)
     if user is None and not username and request is not None:
@@ -53,10 +56,10 @@ def record(
     if user is None and not username and request is None:
         detail["via"] = "system"
     return AuditEntry.objects.create(
-        action=action,
+        kind=kind,
         actor=user,
         username=username or (user.get_username() if user is not None else ""),
-        address=client_ip_address(request) if request is not None else None,
-        subject=str(subject)[:200],
-        detail=detail,
+        remote_addr=client_ip_address(request) if request is not None else None,
+        object_repr=str(subject)[:200],
+        additional_data=detail,
     )

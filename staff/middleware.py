@@ -4,10 +4,13 @@ A request without a session cookie (every reader's) passes both untouched: no qu
 session read, no cookie, no `Vary: Cookie` (test_query_counts.py, test_staff_cost_readers_nothing).
 """
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+
+from newsroom.proxies import client_ip_address
 
 from . import audit, sessions
 from .models import AuditEntry
@@ -25,24 +28,30 @@ def _has_session_cookie(request) -> bool:
 
 class AuditRequestMiddleware:
     """Makes the request the current one for the audit trail (staff/audit.py), so entries
-    written deep in a service or a signal name the person and the address; and records a 403
-    answered to a signed-in staff member (a refused permission attempt). Costs nothing: no
-    query, and a reader's request (no session cookie) is never looked into."""
+    written deep in a service or a signal name the person and the address; gives a staff
+    request's person and address to django-auditlog for the changes it records
+    (`auditlog.context.set_actor`; not its AuditlogMiddleware, which reads `request.user` on
+    every request); and records a 403 answered to a signed-in staff member (a refused
+    permission attempt). Costs a reader nothing: a request without a session cookie is never
+    looked into (no session read, no query)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         with audit.serving(request):
-            response = self.get_response(request)
+            if not _has_session_cookie(request):
+                return self.get_response(request)
+            actor = request.user if request.user.is_authenticated else None
+            with set_actor(actor, remote_addr=client_ip_address(request)):
+                response = self.get_response(request)
             if (
                 response.status_code == 403
-                and _has_session_cookie(request)
                 and request.user.is_authenticated
                 and request.user.is_staff
             ):
                 audit.record(
-                    action=AuditEntry.PERMISSION_REFUSED,
+                    kind=AuditEntry.PERMISSION_REFUSED,
                     request=request,
                     user=request.user,
                     detail={"method": request.method, "path": request.path[:200]},

@@ -1,9 +1,18 @@
-"""The audit trail: one row per security-relevant event, written once and never changed."""
+"""The audit trail: one row per security-relevant event, written once and never changed.
 
+One table for everything: django-auditlog writes the changes to the rows it follows
+(staff/trail.py) into this model, its `AUDITLOG_LOGENTRY_MODEL`, and the trail's own events
+(sign-ins, workflow moves, share links…; staff/audit.py) are rows of the same model with their
+`kind`. So the editor-in-chief reads, filters and exports one list.
+"""
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import connections, models, transaction
+from django.utils import timezone
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -22,9 +31,9 @@ class AuditEntryQuerySet(models.QuerySet):
     def prune(self, *, before) -> int:
         """Delete the entries written before `before` (retention); how many went.
 
-        On PostgreSQL a trigger refuses any other DELETE (migration 0004): this one says, for
+        On PostgreSQL a trigger refuses any other DELETE (migration 0006): this one says, for
         its transaction only, that it is the retention's."""
-        old = self.filter(at__lt=before)
+        old = self.filter(timestamp__lt=before)
         with transaction.atomic(using=old.db):
             on_postgresql = connections[old.db].vendor == "postgresql"
             if on_postgresql:
@@ -37,7 +46,24 @@ class AuditEntryQuerySet(models.QuerySet):
         return count
 
 
-class AuditEntry(models.Model):
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    """django-auditlog's manager (`log_create`, `get_for_object`…) over the refusing queryset."""
+
+
+class ActorUsernameField(models.CharField):
+    """The person's username, written with the entry: it still names them once their account
+    (and so `actor`) is gone. Taken as the row is written, after django-auditlog's own pre_save
+    receiver has set `actor` from the request (staff/middleware.py)."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if add and not value and model_instance.actor_id is not None:
+            value = model_instance.actor.get_username()
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class AuditEntry(AbstractLogEntry):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
     LOCKED_OUT = "locked_out"
@@ -47,8 +73,8 @@ class AuditEntry(models.Model):
     TWO_FACTOR_RESET = "two_factor_reset"
     SESSION_EXPIRED = "session_expired"
     SESSIONS_ENDED = "sessions_ended"
-    # Every write path (staff/changes.py, staff/signals.py): admin, list actions, services,
-    # importer and shell alike.
+    # Every write path (django-auditlog's model signals, staff/trail.py; the desk's events,
+    # staff/signals.py): admin, list actions, services, importer and shell alike.
     WORKFLOW_MOVE = "workflow_move"
     CREATED = "created"
     CHANGED = "changed"
@@ -60,7 +86,7 @@ class AuditEntry(models.Model):
     PERMISSION_REFUSED = "permission_refused"
     TRAIL_EXPORTED = "trail_exported"
     TRAIL_PRUNED = "trail_pruned"
-    ACTIONS = [
+    KINDS = [
         (SIGN_IN, "تسجيل دخول"),
         (SIGN_IN_FAILED, "محاولة دخول فاشلة"),
         (LOCKED_OUT, "إيقاف بعد محاولات فاشلة"),
@@ -84,9 +110,30 @@ class AuditEntry(models.Model):
     ]
     # Who wrote when no request did: the importer, a command, the shell.
     SYSTEM = "النظام / سطر الأوامر"
+    # What django-auditlog writes for a masked field (a password), before and after alike.
+    WITHHELD = "تغيّرت"
 
-    at = models.DateTimeField("الوقت", auto_now_add=True, db_index=True)
-    action = models.CharField("الحدث", max_length=32, choices=ACTIONS, db_index=True)
+    # django-auditlog's columns, as the trail needs them: an event is about no row (no content
+    # type, no action of auditlog's), and the columns the chief reads are named in Arabic.
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name="نوع السجل",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_pk = models.CharField("معرّف السجل", max_length=255, blank=True, db_index=True)
+    action = models.PositiveSmallIntegerField(
+        "العملية", choices=AbstractLogEntry.Action.choices, null=True, blank=True, db_index=True
+    )
+    timestamp = models.DateTimeField("الوقت", default=timezone.now, db_index=True)
+    remote_addr = models.GenericIPAddressField("العنوان", null=True, blank=True, db_index=True)
+    # What the entry is about, in words: «خبر 12: العنوان», «قسم: اقتصاد», an account's name.
+    object_repr = models.TextField("الموضوع", blank=True)
+    changes = models.JSONField("ما تغيّر", null=True, blank=True)
+    # An event's details: the move, its comment, the reason, the count…
+    additional_data = models.JSONField("التفاصيل", default=dict, null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="المستخدم",
@@ -95,23 +142,22 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Kept as text too: the entry still names the person after their account is deleted.
-    username = models.CharField("اسم المستخدم", max_length=150, blank=True)
-    address = models.GenericIPAddressField("العنوان", null=True, blank=True, db_index=True)
-    # What the entry is about, in words: «خبر 12: العنوان», «قسم: اقتصاد», an account's name.
-    subject = models.CharField("الموضوع", max_length=200, blank=True)
-    detail = models.JSONField("التفاصيل", default=dict, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    kind = models.CharField("الحدث", max_length=32, choices=KINDS, db_index=True)
+    # Kept as text too: the entry still names the person after their account is deleted.
+    username = ActorUsernameField("اسم المستخدم", max_length=150, blank=True)
+
+    objects = AuditEntryManager()
 
     class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["username", "-at"], name="audit_person_idx")]
+        ordering = ["-timestamp", "-pk"]
+        get_latest_by = "timestamp"
+        indexes = [models.Index(fields=["username", "-timestamp"], name="audit_person_idx")]
         verbose_name = "قيد في سجل التدقيق"
         verbose_name_plural = "سجل التدقيق"
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.who}"
+        return f"{self.get_kind_display()} — {self.who}"
 
     def save(self, *args, **kwargs):
         # Append-only: an entry is written once; changing it would falsify the trail.
@@ -123,17 +169,34 @@ class AuditEntry(models.Model):
         raise PermissionDenied("لا يمكن حذف قيد من سجل التدقيق.")
 
     @property
+    def detail(self) -> dict:
+        return self.additional_data or {}
+
+    @property
     def who(self) -> str:
         """The person, or «النظام / سطر الأوامر» for a write no signed-in request made."""
         if self.username:
             return self.username
         return "" if self.detail.get("via") != "system" else self.SYSTEM
 
-    def changes_text(self) -> str:
-        """What changed, one «field: before → after» per field, and the rest of the detail."""
+    def what_changed(self) -> str:
+        """What changed, one «field: before → after» per field (its Arabic name), the roles
+        added or removed, and the rest of the detail."""
+        model = None
+        if self.content_type_id is not None:
+            # ContentType's own cache: no query per entry of a list.
+            model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         parts = []
-        for field, (before, after) in self.detail.get("changes", {}).items():
-            parts.append(f"{field}: {before} → {after}")
+        for field, change in _in_model_order(model, self.changes or {}):
+            label = _field_label(model, field)
+            if isinstance(change, dict):  # a many-to-many change, as django-auditlog writes it
+                done = "أُضيف" if change.get("operation") == "add" else "أُزيل"
+                parts.append(f"{label}: {done} " + "، ".join(map(str, change.get("objects", []))))
+            elif list(change) == [self.WITHHELD, self.WITHHELD]:
+                parts.append(f"{label}: {self.WITHHELD}")
+            else:
+                before, after = change
+                parts.append(f"{label}: {_shown(before)} → {_shown(after)}")
         for key, label in _DETAIL_LABELS:
             value = self.detail.get(key)
             if value not in (None, "", []):
@@ -141,6 +204,33 @@ class AuditEntry(models.Model):
                     value = "، ".join(str(item) for item in value)
                 parts.append(f"{label}: {value}")
         return "؛ ".join(parts)
+
+
+def _in_model_order(model, changes: dict) -> list:
+    """django-auditlog writes the fields in no set order; the chief reads them as the form."""
+    order = {field.name: n for n, field in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+def _field_label(model, name: str) -> str:
+    """The field's Arabic name (its verbose name); its name when the model has no such field
+    (a role's members, written on the role's entry under the account's field)."""
+    if model is None:
+        return name
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "نعم"
+    if value is False:
+        return "لا"
+    return str(value)
 
 
 _DETAIL_LABELS = (

@@ -95,7 +95,7 @@ def session_expired(request, *, reason: str) -> None:
     """Record the end of the current session; the caller signs the person out."""
     key = request.session.session_key
     record(
-        action=AuditEntry.SESSION_EXPIRED,
+        kind=AuditEntry.SESSION_EXPIRED,
         request=request,
         user=request.user,
         detail={"reason": reason},
@@ -116,7 +116,7 @@ def sessions_end(*, user, reason: str, request=None, keep: str | None = None) ->
     if keys:
         actor = request.user if request is not None else None
         record(
-            action=AuditEntry.SESSIONS_ENDED,
+            kind=AuditEntry.SESSIONS_ENDED,
             request=request,
             user=actor,
             username="" if actor is not None and actor.is_authenticated else user.get_username(),

@@ -1,14 +1,14 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from two_factor.signals import user_verified
 
 from articles import events
 from articles.models import Article
 
-from . import changes
+from . import trail
 from .audit import record
 from .models import AuditEntry
 from .sessions import session_started, sessions_end
@@ -17,14 +17,14 @@ from .two_factor import recovery_code_used
 
 @receiver(user_logged_in, dispatch_uid="staff_audit_sign_in")
 def _signed_in(sender, request, user, **kwargs):
-    record(action=AuditEntry.SIGN_IN, request=request, user=user)
+    record(kind=AuditEntry.SIGN_IN, request=request, user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="staff_audit_sign_in_failed")
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # The password is never kept; only the name that was tried.
     record(
-        action=AuditEntry.SIGN_IN_FAILED,
+        kind=AuditEntry.SIGN_IN_FAILED,
         request=request,
         username=str(credentials.get("username", ""))[:150],
     )
@@ -32,7 +32,7 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="staff_audit_locked_out")
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
-    record(action=AuditEntry.LOCKED_OUT, request=request, username=str(username or "")[:150])
+    record(kind=AuditEntry.LOCKED_OUT, request=request, username=str(username or "")[:150])
 
 
 # Two-factor sign-in and sessions that end (staff/two_factor.py, staff/sessions.py).
@@ -92,38 +92,12 @@ def _role_removed(sender, instance, action, reverse, pk_set, **kwargs):
         sessions_end(user=user, reason="role_removed")
 
 
-# Every write path (staff/changes.py): rows created, changed and deleted, roles and permissions.
-# Connected for every sender (a proxy model such as StaffAccount sends as itself); a model that
-# is not tracked costs a dictionary look-up.
-
-
-@receiver(pre_save, dispatch_uid="staff_audit_before")
-def _before_write(sender, instance, raw=False, update_fields=None, **kwargs):
-    changes.remember_before(instance, raw=raw, update_fields=update_fields)
-
-
-@receiver(post_save, dispatch_uid="staff_audit_saved")
-def _saved(sender, instance, created=False, raw=False, **kwargs):
-    changes.record_saved(instance, created=created, raw=raw)
-
-
-@receiver(post_delete, dispatch_uid="staff_audit_deleted")
-def _deleted(sender, instance, **kwargs):
-    changes.record_deleted(instance)
-
-
-@receiver(m2m_changed, dispatch_uid="staff_audit_memberships")
-def _memberships(sender, instance, action, reverse, model, pk_set, **kwargs):
-    changes.record_membership(
-        sender=sender, instance=instance, action=action, reverse=reverse, model=model, pk_set=pk_set
-    )
-
-
-# What the desk's services announce (articles/events.py).
+# What the desk's services announce (articles/events.py). Changes to the rows themselves are
+# django-auditlog's (staff/trail.py).
 
 
 def _story(article) -> str:
-    return changes.subject(article) if article is not None else ""
+    return trail.subject(article) if article is not None else ""
 
 
 def _status_label(status) -> str:
@@ -135,7 +109,7 @@ def _workflow_moved(
     sender, article, by, action, label, from_status=None, to_status=None, comment="", **kwargs
 ):
     record(
-        action=AuditEntry.WORKFLOW_MOVE,
+        kind=AuditEntry.WORKFLOW_MOVE,
         user=by,
         subject=_story(article),
         detail={
@@ -151,7 +125,7 @@ def _workflow_moved(
 @receiver(events.permission_refused, dispatch_uid="staff_audit_permission_refused")
 def _permission_refused(sender, by, action, reason, article=None, **kwargs):
     record(
-        action=AuditEntry.PERMISSION_REFUSED,
+        kind=AuditEntry.PERMISSION_REFUSED,
         user=by,
         subject=_story(article),
         detail={"move": action, "reason": reason[:200]},
@@ -161,7 +135,7 @@ def _permission_refused(sender, by, action, reason, article=None, **kwargs):
 @receiver(events.share_link_made, dispatch_uid="staff_audit_share_link_made")
 def _share_link_made(sender, link, by, **kwargs):
     record(
-        action=AuditEntry.SHARE_LINK_MADE,
+        kind=AuditEntry.SHARE_LINK_MADE,
         user=by,
         subject=_story(link.article),
         detail={"link": link.pk, "expires_at": link.expires_at.isoformat()},
@@ -171,7 +145,7 @@ def _share_link_made(sender, link, by, **kwargs):
 @receiver(events.share_links_ended, dispatch_uid="staff_audit_share_links_ended")
 def _share_links_ended(sender, article, by, reason, count, link=None, **kwargs):
     record(
-        action=AuditEntry.SHARE_LINK_ENDED,
+        kind=AuditEntry.SHARE_LINK_ENDED,
         user=by,
         subject=_story(article),
         detail={"reason": reason, "count": count, **({"link": link.pk} if link else {})},
@@ -181,7 +155,7 @@ def _share_links_ended(sender, article, by, reason, count, link=None, **kwargs):
 @receiver(events.autosave_restored, dispatch_uid="staff_audit_autosave_restored")
 def _autosave_restored(sender, by, article, story_key, saved_at, **kwargs):
     record(
-        action=AuditEntry.AUTOSAVE_RESTORED,
+        kind=AuditEntry.AUTOSAVE_RESTORED,
         user=by,
         subject=_story(article) if article is not None else f"خبر جديد ({story_key})",
         detail={"saved_at": saved_at.isoformat()},

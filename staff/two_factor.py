@@ -77,7 +77,7 @@ def two_factor_reset(*, account, by, request=None) -> int:
         device.delete()
     sessions_end(user=account, reason="two_factor_reset", request=request)
     record(
-        action=AuditEntry.TWO_FACTOR_RESET,
+        kind=AuditEntry.TWO_FACTOR_RESET,
         request=request,
         user=by,
         detail={"account": account.get_username(), "devices": len(devices)},
@@ -124,7 +124,7 @@ class StaffLoginView(AdminLook, LoginView):
             and self.get_user()
         ):
             record(
-                action=AuditEntry.TWO_FACTOR_FAILED,
+                kind=AuditEntry.TWO_FACTOR_FAILED,
                 request=self.request,
                 user=self.get_user(),
                 detail={
@@ -139,7 +139,7 @@ class StaffSetupView(AdminLook, SetupView):
 
     def done(self, form_list, **kwargs):
         response = super().done(form_list, **kwargs)
-        record(action=AuditEntry.TWO_FACTOR_ENROLLED, request=self.request, user=self.request.user)
+        record(kind=AuditEntry.TWO_FACTOR_ENROLLED, request=self.request, user=self.request.user)
         return response
 
 
@@ -148,7 +148,7 @@ def recovery_code_used(sender, request, user, device, **kwargs):
     if isinstance(device, StaticDevice):
         remaining = device.token_set.count()
         record(
-            action=AuditEntry.RECOVERY_CODE_USED,
+            kind=AuditEntry.RECOVERY_CODE_USED,
             request=request,
             user=user,
             detail={"remaining": remaining},

@@ -45,7 +45,7 @@ def test_a_session_idle_past_the_limit_ends_and_is_recorded(reporter, settings):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor:login"))
     assert not signed_in(client)
-    entry = AuditEntry.objects.get(action=AuditEntry.SESSION_EXPIRED)
+    entry = AuditEntry.objects.get(kind=AuditEntry.SESSION_EXPIRED)
     assert (entry.actor, entry.detail) == (reporter, {"reason": "idle"})
     assert not StaffSession.objects.exists()
 
@@ -61,7 +61,7 @@ def test_a_busy_session_still_ends_after_its_lifetime(reporter, settings):
             assert signed_in(client)
         clock.shift(timedelta(minutes=31))
         assert not signed_in(client)
-    entry = AuditEntry.objects.get(action=AuditEntry.SESSION_EXPIRED)
+    entry = AuditEntry.objects.get(kind=AuditEntry.SESSION_EXPIRED)
     assert entry.detail == {"reason": "lifetime"}
 
 
@@ -99,7 +99,7 @@ def test_ending_the_other_sessions_keeps_this_one(reporter):
     assert response.status_code == 302
     assert signed_in(phone)
     assert not signed_in(laptop)
-    entry = AuditEntry.objects.get(action=AuditEntry.SESSIONS_ENDED)
+    entry = AuditEntry.objects.get(kind=AuditEntry.SESSIONS_ENDED)
     assert entry.actor == reporter and entry.detail["reason"] == "by_user_others"
     assert entry.detail["sessions"] == 1
 
@@ -126,7 +126,7 @@ def test_a_new_password_ends_every_session_of_that_person_at_once(reporter):
     reporter.set_password("a-brand-new-passphrase")
     reporter.save()
     assert not signed_in(laptop) and not signed_in(phone)
-    entry = AuditEntry.objects.get(action=AuditEntry.SESSIONS_ENDED)
+    entry = AuditEntry.objects.get(kind=AuditEntry.SESSIONS_ENDED)
     assert entry.detail == {"account": "reporter", "reason": "password_changed", "sessions": 2}
 
 

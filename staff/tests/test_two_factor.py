@@ -81,7 +81,7 @@ def test_with_a_device_the_password_alone_opens_nothing_and_the_code_signs_in(cl
     assert client.get(ADMIN_URL).status_code == 302
     assert code_step(client, current_code(device)).status_code == 302
     assert client.get(ADMIN_URL).status_code == 200
-    assert AuditEntry.objects.filter(action=AuditEntry.SIGN_IN, actor=desk).count() == 1
+    assert AuditEntry.objects.filter(kind=AuditEntry.SIGN_IN, actor=desk).count() == 1
 
 
 @pytest.mark.django_db
@@ -93,8 +93,8 @@ def test_a_wrong_code_is_refused_in_arabic_and_recorded(client):
     assert response.status_code == 200
     assert "الرمز غير صحيح" in response.content.decode()
     assert client.get(ADMIN_URL).status_code == 302
-    entry = AuditEntry.objects.get(action=AuditEntry.TWO_FACTOR_FAILED)
-    assert (entry.actor, entry.address) == (desk, "127.0.0.8")
+    entry = AuditEntry.objects.get(kind=AuditEntry.TWO_FACTOR_FAILED)
+    assert (entry.actor, entry.remote_addr) == (desk, "127.0.0.8")
 
 
 @pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_a_recovery_code_signs_in_once_and_is_recorded(client):
     password_step(client, "desk", PASSWORD)
     assert recovery_step(client, "recover1").status_code == 302
     assert client.get(ADMIN_URL).status_code == 200
-    entry = AuditEntry.objects.get(action=AuditEntry.RECOVERY_CODE_USED)
+    entry = AuditEntry.objects.get(kind=AuditEntry.RECOVERY_CODE_USED)
     assert entry.actor == desk and entry.detail == {"remaining": 1}
 
     again = Client()
@@ -138,7 +138,7 @@ def test_enrolment_is_recorded(client, password_only_login):
     assert response.status_code == 302
     assert TOTPDevice.objects.filter(user=desk, confirmed=True).exists()
     assert client.get(ADMIN_URL).status_code == 200  # verified by the code just typed
-    assert AuditEntry.objects.filter(action=AuditEntry.TWO_FACTOR_ENROLLED, actor=desk).exists()
+    assert AuditEntry.objects.filter(kind=AuditEntry.TWO_FACTOR_ENROLLED, actor=desk).exists()
 
 
 @pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_the_chief_resets_a_lost_device_and_the_reset_is_recorded(client_of_user
     assert not TOTPDevice.objects.filter(user=desk).exists()
     assert not StaticDevice.objects.filter(user=desk).exists()
     assert desk_browser.get(ADMIN_URL).status_code == 302  # her open session ended too
-    entry = AuditEntry.objects.get(action=AuditEntry.TWO_FACTOR_RESET)
+    entry = AuditEntry.objects.get(kind=AuditEntry.TWO_FACTOR_RESET)
     assert entry.actor == chief_user and entry.detail["account"] == "desk"
 
 

@@ -55,7 +55,7 @@ def wait_for_the_restore_in_the_audit_trail(page, user):
 
     for _ in range(40):
         if AuditEntry.objects.filter(
-            action=AuditEntry.AUTOSAVE_RESTORED, username=user.get_username()
+            kind=AuditEntry.AUTOSAVE_RESTORED, username=user.get_username()
         ).exists():
             return
         page.wait_for_timeout(250)

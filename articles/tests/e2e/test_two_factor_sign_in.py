@@ -53,7 +53,7 @@ def test_a_desk_editor_enrols_signs_in_is_refused_a_wrong_code_and_uses_a_recove
     screenshot(page, "recovery-codes")
     page.goto("/admin/")
     expect(page.locator("#site-name")).to_be_visible()
-    assert AuditEntry.objects.filter(action=AuditEntry.TWO_FACTOR_ENROLLED).exists()
+    assert AuditEntry.objects.filter(kind=AuditEntry.TWO_FACTOR_ENROLLED).exists()
 
     # Another browser: the password, then a wrong code, then the right one.
     laptop = new_page()
@@ -81,8 +81,8 @@ def test_a_desk_editor_enrols_signs_in_is_refused_a_wrong_code_and_uses_a_recove
     phone_lost.get_by_label("رمز الاسترداد").fill(codes[0])
     phone_lost.locator("#login-form input[type=submit]").click()
     phone_lost.wait_for_url(re.compile(r"/admin/$"))
-    assert AuditEntry.objects.filter(action=AuditEntry.RECOVERY_CODE_USED).exists()
-    assert AuditEntry.objects.filter(action=AuditEntry.TWO_FACTOR_FAILED).exists()
+    assert AuditEntry.objects.filter(kind=AuditEntry.RECOVERY_CODE_USED).exists()
+    assert AuditEntry.objects.filter(kind=AuditEntry.TWO_FACTOR_FAILED).exists()
 
 
 def test_the_chief_resets_a_lost_device_and_the_editor_enrols_again(
@@ -99,7 +99,7 @@ def test_the_chief_resets_a_lost_device_and_the_editor_enrols_again(
     expect(page.locator(".messagelist")).to_contain_text("أُعيد ضبط التحقق بخطوتين")
     screenshot(page, "reset-done")
     assert not TOTPDevice.objects.filter(user=desk_account).exists()
-    entry = AuditEntry.objects.get(action=AuditEntry.TWO_FACTOR_RESET)
+    entry = AuditEntry.objects.get(kind=AuditEntry.TWO_FACTOR_RESET)
     assert entry.detail["account"] == "hala"
 
     editor = new_page()

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("The retention must be at least one day.")
         before = timezone.now() - timedelta(days=days)
         if dry_run:
-            count = AuditEntry.objects.filter(at__lt=before).count()
+            count = AuditEntry.objects.filter(timestamp__lt=before).count()
             if verbosity:
                 self.stdout.write(f"{count} entries older than {days} days would be deleted.")
             return
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             count = AuditEntry.objects.prune(before=before)
             if count:
                 record(
-                    action=AuditEntry.TRAIL_PRUNED,
+                    kind=AuditEntry.TRAIL_PRUNED,
                     detail={"count": count, "reason": f"أقدم من {days} يومًا"},
                 )
         if verbosity:
