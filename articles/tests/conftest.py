@@ -93,6 +93,17 @@ def empty_cache(cache_files_in_tmp):
 
 
 @pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (renditions, icons, old files removed) as a commit would."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
+
+
+@pytest.fixture
 def chief(db):
     return EditorFactory(name="محمد الباز", job_title="رئيس التحرير", is_editor_in_chief=True)
 

@@ -28,17 +28,6 @@ CREDIT = "رئيس مجلسي الإدارة والتحرير: محمد البا
 HEX_NAME = "[0-9a-f]{32}"
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (renditions, icons, old files removed) as a real one."""
-
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
-
-
 def masthead_form(masthead, **changes) -> dict:
     return {
         "site_name": masthead.site_name,

@@ -97,15 +97,6 @@ def image_urls(text: str) -> set[str]:
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
-
-
-@pytest.fixture
 def leaky_story(staff_client, commit, section, masthead):
     """A published story whose editor photo, lead photo and body GIF all came in leaky."""
     response = commit(

@@ -27,15 +27,6 @@ pytestmark = pytest.mark.django_db
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
-
-
 def red_on_the_left(name="subject.jpg", size=(2400, 900)) -> SimpleUploadedFile:
     """A wide photo whose subject (red) fills its left sixth; the rest is blue sky."""
     width, height = size
