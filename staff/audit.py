@@ -37,6 +37,17 @@ def _signed_in(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def _kinds_recorded(request) -> set[str]:
+    if not hasattr(request, "_audit_kinds_recorded"):
+        request._audit_kinds_recorded = set()
+    return request._audit_kinds_recorded
+
+
+def recorded_during(request, kind: str) -> bool:
+    """Whether an entry of `kind` was already written while serving `request`."""
+    return kind in getattr(request, "_audit_kinds_recorded", ())
+
+
 def record(
     *,
     kind: str,
@@ -55,6 +66,8 @@ def record(
     detail = dict(detail or {})
     if user is None and not username and request is None:
         detail["via"] = "system"
+    if request is not None:
+        _kinds_recorded(request).add(kind)
     return AuditEntry.objects.create(
         kind=kind,
         actor=user,

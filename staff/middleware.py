@@ -32,8 +32,9 @@ class AuditRequestMiddleware:
     request's person and address to django-auditlog for the changes it records
     (`auditlog.context.set_actor`; not its AuditlogMiddleware, which reads `request.user` on
     every request); and records a 403 answered to a signed-in staff member (a refused
-    permission attempt). Costs a reader nothing: a request without a session cookie is never
-    looked into (no session read, no query)."""
+    permission attempt), unless the service that refused recorded it first. Costs a reader
+    nothing: a request without a session cookie is never looked into (no session read, no
+    query)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,6 +50,8 @@ class AuditRequestMiddleware:
                 response.status_code == 403
                 and request.user.is_authenticated
                 and request.user.is_staff
+                # A service that refused already recorded why (its move and reason).
+                and not audit.recorded_during(request, AuditEntry.PERMISSION_REFUSED)
             ):
                 audit.record(
                     kind=AuditEntry.PERMISSION_REFUSED,

@@ -478,3 +478,24 @@ def test_masthead_made_on_the_first_public_page_is_not_an_entry(client):
     Masthead.objects.all().delete()
     assert client.get("/").status_code == 200
     assert not entries(AuditEntry.CREATED, **about(Masthead))
+
+
+def test_a_refusal_the_service_recorded_is_not_recorded_again_for_its_403(
+    rf, settings, reporter, reporters_draft
+):
+    from django.http import HttpResponseForbidden
+
+    from staff.middleware import AuditRequestMiddleware
+
+    def view_that_lets_the_refusal_through(request):
+        try:
+            workflow.article_publish(article=reporters_draft, by=request.user)
+        except PermissionDenied:
+            return HttpResponseForbidden()
+
+    request = rf.post("/admin/articles/article/", **ADDRESS)
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
+    request.user = reporter
+    assert AuditRequestMiddleware(view_that_lets_the_refusal_through)(request).status_code == 403
+    entry = only(AuditEntry.PERMISSION_REFUSED)
+    assert (entry.detail["move"], entry.remote_addr) == ("publish", "198.51.100.23")
