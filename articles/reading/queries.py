@@ -87,12 +87,12 @@ def front_page(
     pinned as the lead, and not expired, first), and the newest `per_section` of each section
     that are not among the latest, so no story stands twice on the page's first screen.
 
-    One UNION ALL of short ordered reads of the indexes: the newest stories, the pinned ones
-    (few: read through the flag's partial index), and each section's newest `per_section +
-    latest_count` (however many of the latest a section holds, its block still fills). Ordering
-    the union by date gives both lists; nothing ever sorts the archive. Compiled once per
-    number of sections. The stories come as placements: their cards are found by key
-    (`web/cards.py`).
+    One UNION ALL of short ordered reads of the indexes: the newest `latest_count` stories,
+    the pinned ones (few: read through the flag's partial index), and each section's newest
+    `per_section` that are neither of those. A newest story that a pinned lead pushed out of
+    the latest is among the rows too, so its section's block can take it: ordering the union by
+    date gives both lists exactly; nothing ever sorts the archive. Compiled once per number of
+    sections. The stories come as placements: their cards are found by key (`web/cards.py`).
     """
     rows = compiled.rows(
         _front_page_rows,
@@ -120,14 +120,18 @@ def _front_page_rows(*, shape: tuple[int, int], section_ids: list[int], now: dat
     latest_count, per_section = shape
     published = Article.objects.published(now=now)
     pinned_now = Q(is_pinned=True) & (Q(pinned_until__isnull=True) | Q(pinned_until__gt=now))
+    newest = published.order_by(*NEWEST_FIRST)[:latest_count]
+    pinned = published.filter(pinned_now).order_by()
+    # Each section's arm skips what the first two arms read: its block's other candidates.
+    not_read_above = published.exclude(pk__in=newest.values("pk")).exclude(pinned_now)
     return (
         published.filter(
             pk__in=ids_of_any(
-                published.order_by(*NEWEST_FIRST)[:latest_count],
-                published.filter(pinned_now).order_by(),
+                newest,
+                pinned,
                 *(
-                    published.filter(section_id=section_id).order_by(*NEWEST_FIRST)[
-                        : per_section + latest_count
+                    not_read_above.filter(section_id=section_id).order_by(*NEWEST_FIRST)[
+                        :per_section
                     ]
                     for section_id in section_ids
                 ),

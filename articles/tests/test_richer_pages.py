@@ -132,6 +132,28 @@ def test_no_story_appears_twice_among_the_lead_the_latest_news_and_the_section_b
     assert [len(links) for links in blocks.values()] == [4, 4]
 
 
+def test_a_story_the_pinned_lead_pushed_out_of_the_latest_news_leads_its_section_block(
+    client, masthead
+):
+    busy, quiet = SectionFactory(), SectionFactory()
+    now = timezone.now()
+    newest = [
+        ArticleFactory(section=busy, published_at=now - timedelta(minutes=minute + 1))
+        for minute in range(12)
+    ]
+    ArticleFactory(section=quiet, published_at=now - timedelta(days=3), is_pinned=True)
+    tree = page(client, "/")
+    latest = card_links(tree, "//section[@class='latest']")
+    (busy_block,) = tree.xpath(f"//section[@aria-labelledby='section-{busy.pk}']")
+    block = card_links(busy_block, ".")
+
+    def ids(links):  # /article/<id>/<slug>/
+        return [int(link.split("/")[2]) for link in links]
+
+    assert ids(latest) == [story.pk for story in newest[:9]]
+    assert ids(block) == [story.pk for story in newest[9:12]]
+
+
 # --- The article page's rail ----------------------------------------------------------------
 
 
