@@ -185,6 +185,24 @@ def test_the_article_rail_lists_the_newest_other_stories_and_todays_most_read(
     assert rail["most_read"] == [stories[6].headline, stories[2].headline]
     time = page(client, stories[0].get_absolute_url()).xpath("//aside//time")[0]
     assert time.get("data-relative-time") is not None and time.get("datetime")
+    # A story older than the newest five shows all five, from the rail kept for such pages.
+    assert rail_of(client, stories[6])["latest"] == [story.headline for story in stories[:5]]
+    assert rail_of(client, stories[1])["latest"] == [
+        story.headline for story in [stories[0], *stories[2:6]]
+    ]
+
+
+def test_the_rail_writes_its_times_in_the_digits_the_masthead_asks_for(
+    client, section, masthead, commit
+):
+    story = ArticleFactory(section=section)
+    ArticleFactory(section=section, published_at=timezone.now() - timedelta(hours=2))
+    assert page(client, story.get_absolute_url()).xpath("//aside//time/@data-digits") == []
+    masthead.use_arabic_indic_digits = True
+    commit(masthead.save)
+    assert page(client, story.get_absolute_url()).xpath("//aside//time/@data-digits") == [
+        "arabic-indic"
+    ]
 
 
 def test_a_new_story_and_written_counts_reach_the_rail_of_a_cached_article_page(

@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from articles import preview, search
 from articles.models import Article, Editor, Section, SharePreviewLink, Tag
+from articles.pagecache import pages as caching
 from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITE, SITEMAPS, Dep
 from articles.pagecache.pages import CachedPageMixin
 from articles.reading import queries
@@ -180,7 +182,6 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             MOST_READ,
         )
         related = related_articles(self.object, tags=tags)
-        rail = queries.article_rail(latest_count=RAIL_LATEST_COUNT + 1)
         self.prepare_cards((related, False))
         article_json_ld = previews.article_json_ld(
             article=self.object,
@@ -192,12 +193,34 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             tags=tags,
             related_articles=related,
             article_json_ld=article_json_ld,
-            rail_latest=[story for story in rail.latest if story.pk != self.object.pk][
-                :RAIL_LATEST_COUNT
-            ],
-            rail_most_read=rail.most_read,
+            rail=article_rail_markup(self.request, article_id=self.object.pk),
             **kwargs,
         )
+
+
+def article_rail_markup(request, *, article_id: int) -> str:
+    """The article page's rail, built once for every story that is not among the newest (and
+    once for each that is, as it leaves itself out), until a public story changes (HOME), the
+    counts are written (MOST_READ) or the masthead's digits (SITE)."""
+    rail = queries.article_rail(latest_count=RAIL_LATEST_COUNT + 1)
+    left_out = article_id if any(story.pk == article_id for story in rail.latest) else 0
+
+    def build() -> str:
+        return render_to_string(
+            "includes/article_rail.html",
+            {
+                "rail_latest": [story for story in rail.latest if story.pk != left_out][
+                    :RAIL_LATEST_COUNT
+                ],
+                "rail_most_read": rail.most_read,
+                "masthead": frame.masthead(request),
+            },
+        )
+
+    day = timezone.localdate().isoformat()
+    return caching.piece(
+        f"newsroom:article-rail-markup:{day}:{left_out}", [HOME, MOST_READ, SITE], build
+    )
 
 
 class ShortLinkView(RedirectView):
