@@ -31,6 +31,7 @@ from articles.admin.forms import (
     ArticleAuthorForm,
     ArticleAuthorFormSet,
     CorrectionForm,
+    CorrectionFormSet,
     display_name,
 )
 from articles.converters import parse_id
@@ -186,6 +187,7 @@ class CorrectionInline(admin.StackedInline):
 
     model = Correction
     form = CorrectionForm
+    formset = CorrectionFormSet
     extra = 0
     classes = ["article-corrections"]
     verbose_name = "تصحيح أو توضيح أو تحديث"

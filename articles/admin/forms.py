@@ -4,7 +4,12 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    INITIAL_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -281,3 +286,22 @@ class CorrectionForm(forms.ModelForm):
                 field.widget.widgets, ("تاريخ الملاحظة", "وقت الملاحظة"), strict=True
             ):
                 widget.attrs["aria-label"] = label
+
+
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    """The article form's notes. A post without them (a tab opened before the story had this
+    inline, a client that never shows it) changes no note, rather than refusing the whole save,
+    as fields not posted keep their stored values (KEPT_WHEN_NOT_POSTED)."""
+
+    @cached_property
+    def management_form(self):
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            form = ManagementForm(
+                {f"{self.prefix}-{TOTAL_FORM_COUNT}": 0, f"{self.prefix}-{INITIAL_FORM_COUNT}": 0},
+                auto_id=self.auto_id,
+                prefix=self.prefix,
+                renderer=self.renderer,
+            )
+            form.full_clean()
+            return form
+        return super().management_form

@@ -376,3 +376,17 @@ def test_a_reporter_sees_no_way_to_add_a_correction(client_of, reporter, publish
     assert "ملاحظة قائمة" in page  # shown, read-only
     assert 'name="corrections-0-text"' not in page
     assert 'name="corrections-__prefix__-text"' not in page
+
+
+def test_a_form_posted_without_the_notes_saves_the_story_and_keeps_its_notes(
+    client_of, published_article, desk_editor
+):
+    CorrectionFactory(article=published_article, text="ملاحظة تبقى")
+    client = client_of(desk_editor)
+    token = open_change_form(client, published_article)
+    data = article_form_data(published_article, opened_at=token, headline="عنوان جديد")
+    response = client.post(change_url(published_article), data)
+    assert response.status_code == 302
+    published_article.refresh_from_db()
+    assert published_article.headline == "عنوان جديد"
+    assert Correction.objects.get().text == "<p>ملاحظة تبقى</p>"

@@ -1,0 +1,74 @@
+"""Corrections in the open, in a real browser: the desk adds one to a published story in the
+article form, and the story's page shows it where it was placed and carries it in its JSON-LD."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from articles.models import Correction
+from articles.tests.factories import ArticleFactory
+
+NOTE = "صُحّح عدد المصابين في الفقرة الثانية: اثنا عشر لا عشرون."
+
+
+def test_the_desk_adds_a_correction_and_it_appears_with_its_json_ld(
+    new_page, desk_account, admin_login, screenshot, paper
+):
+    story = ArticleFactory(
+        section=paper.sections[0],
+        headline="حادث تصادم على الطريق الدائري",
+        body="<p>وقع الحادث صباح اليوم قرب مدخل المدينة.</p>",
+    )
+    page = new_page()
+    admin_login(page, desk_account)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+
+    # The inline of notes: one more, a correction placed at the top of the story.
+    inline = page.locator("#corrections-group")
+    inline.get_by_role("link", name=re.compile("إضافة")).click()
+    note = inline.locator(".inline-related:not(.empty-form)").last
+    note.get_by_label("النوع:").select_option(label="تصحيح")
+    note.get_by_label("الموضع:").select_option(label="أعلى الخبر")
+    note.get_by_label("النص:").fill(NOTE)
+    screenshot(page, "desk-adds-a-correction")
+    page.get_by_role("button", name="احفظ", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("حُفظت التعديلات")
+
+    saved = Correction.objects.get(article=story)
+    assert (saved.kind, saved.placement, saved.created_by) == (
+        Correction.Kind.CORRECTION,
+        Correction.Placement.TOP,
+        desk_account,
+    )
+
+    # The reader's page: the note above the story's body, with its kind and date.
+    page.goto(story.get_absolute_url())
+    top = page.locator(".article-notes--top .article-note")
+    expect(top).to_contain_text("تصحيح")
+    expect(top).to_contain_text(NOTE)
+    above_body = page.evaluate(
+        """() => {
+            const note = document.querySelector('.article-notes--top');
+            const body = document.querySelector('.article__body');
+            return Boolean(note.compareDocumentPosition(body) & Node.DOCUMENT_POSITION_FOLLOWING);
+        }"""
+    )
+    assert above_body
+    expect(page.locator(".article__revised")).to_contain_text("حُدّث في")
+    screenshot(page, "reader-sees-the-correction")
+
+    data = json.loads(page.locator('script[type="application/ld+json"]').first.inner_text())
+    assert data["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": f"تصحيح: {NOTE}",
+            "datePublished": saved.noted_at.isoformat(),
+        }
+    ]
+    assert data["dateModified"] == saved.noted_at.isoformat()
+
+    # And the public corrections page lists it with its story.
+    page.goto("/corrections/")
+    expect(page.locator(".corrections-list")).to_contain_text(NOTE)
+    expect(page.get_by_role("link", name="حادث تصادم على الطريق الدائري")).to_be_visible()
