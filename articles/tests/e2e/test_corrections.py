@@ -2,7 +2,6 @@
 article form, and the story's page shows it where it was placed and carries it in its JSON-LD."""
 
 import json
-import re
 
 from playwright.sync_api import expect
 
@@ -26,7 +25,7 @@ def test_the_desk_adds_a_correction_and_it_appears_with_its_json_ld(
 
     # The inline of notes: one more, a correction placed at the top of the story.
     inline = page.locator("#corrections-group")
-    inline.get_by_role("link", name=re.compile("إضافة")).click()
+    page.locator("#corrections-group .add-row a").click()
     note = inline.locator(".inline-related:not(.empty-form)").last
     note.get_by_label("النوع:").select_option(label="تصحيح")
     note.get_by_label("الموضع:").select_option(label="أعلى الخبر")
