@@ -17,6 +17,11 @@ these, never `save()` with a new status. Every write goes through `_save()`, the
 what must follow any change of a story; cached pages are purged by `articles/invalidation.py`
 on the save it makes.
 
+The desk's notes on a published story (corrections, clarifications, updates) are written here
+too (`correction_add`, `correction_change`, `correction_delete`): the permission
+`articles.publish_correction`, a version of the story (which follows its notes) and an
+announcement, like every other write; the story's revised time follows its newest note.
+
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
 

@@ -22,8 +22,6 @@ from staff.models import AuditEntry
 
 Kind, Placement = Correction.Kind, Correction.Placement
 CORRECTIONS_URL = "/corrections/"
-# The corrections page: the frame's three, the next scheduled minute, the count and the page.
-CORRECTIONS_BUDGET = 6
 
 
 def json_ld(response) -> dict:
@@ -250,7 +248,7 @@ def test_the_corrections_page_costs_the_same_queries_however_many_notes(client, 
         CorrectionFactory.create_batch(4, article=article)
     large = queries_for(client, CORRECTIONS_URL)
     assert large == small
-    assert small <= CORRECTIONS_BUDGET
+    assert small <= BUDGETS["corrections"]
 
 
 def test_the_article_page_costs_the_same_queries_however_many_notes(
