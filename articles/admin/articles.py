@@ -403,6 +403,18 @@ class ArticleAdmin(VersionAdmin):
                 )
                 for name, options in fieldsets
             ]
+        if not self.has_withdraw_permission(request):
+            # The withdrawal's explanation is asked of those who may withdraw a story only.
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [f for f in options["fields"] if f != "withdrawal_explanation"],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

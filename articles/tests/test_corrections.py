@@ -388,3 +388,41 @@ def test_a_form_posted_without_the_notes_saves_the_story_and_keeps_its_notes(
     published_article.refresh_from_db()
     assert published_article.headline == "عنوان جديد"
     assert Correction.objects.get().text == "<p>ملاحظة تبقى</p>"
+
+
+def test_the_storys_history_shows_and_compares_versions_with_notes_and_restore_keeps_them(
+    client_of, published_article, desk_editor
+):
+    workflow.article_save(article=published_article, by=desk_editor, comment="قبل الملاحظة")
+    note = add(published_article, desk_editor, text="ملاحظة في السجل")
+    versions = list(Version.objects.get_for_object(published_article))
+    newest, older = versions[0], versions[1]
+    client = client_of(desk_editor)
+    history = client.get(reverse("admin:articles_article_history", args=[published_article.pk]))
+    assert "أُضيف تصحيح" in history.content.decode()
+    for version in (newest, older):
+        url = reverse("admin:articles_article_revision", args=[published_article.pk, version.pk])
+        assert client.get(url).status_code == 200
+    compare = reverse("admin:articles_article_compare", args=[published_article.pk])
+    assert client.get(f"{compare}?old={older.pk}&new={newest.pk}").status_code == 200
+    # Restoring the version before the note brings back copy, never takes a note away.
+    workflow.article_restore_version(article=published_article, version=older, by=desk_editor)
+    assert Correction.objects.filter(pk=note.pk).exists()
+
+
+def test_a_refused_note_change_names_its_story_in_the_audit_trail(
+    published_article, desk_editor, reporter
+):
+    note = add(published_article, desk_editor)
+    with pytest.raises(PermissionDenied):
+        workflow.correction_delete(correction=note, by=reporter)
+    refusal = AuditEntry.objects.get(kind=AuditEntry.PERMISSION_REFUSED)
+    assert published_article.headline in refusal.object_repr
+
+
+def test_only_those_who_may_withdraw_are_asked_for_a_withdrawal_explanation(
+    client_of, reporters_draft, reporter, desk_editor
+):
+    asked = 'name="withdrawal_explanation"'
+    assert asked not in client_of(reporter).get(change_url(reporters_draft)).content.decode()
+    assert asked in client_of(desk_editor).get(change_url(reporters_draft)).content.decode()
