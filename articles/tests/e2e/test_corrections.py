@@ -5,7 +5,10 @@ import json
 
 from playwright.sync_api import expect
 
+from articles import workflow
 from articles.models import Correction
+from articles.tests.e2e import accessibility, html_checker
+from articles.tests.e2e.conftest import VIEWPORTS
 from articles.tests.factories import ArticleFactory
 
 NOTE = "صُحّح عدد المصابين في الفقرة الثانية: اثنا عشر لا عشرون."
@@ -71,3 +74,37 @@ def test_the_desk_adds_a_correction_and_it_appears_with_its_json_ld(
     page.goto("/corrections/")
     expect(page.locator(".corrections-list")).to_contain_text(NOTE)
     expect(page.get_by_role("link", name="حادث تصادم على الطريق الدائري")).to_be_visible()
+
+
+def test_pages_with_notes_pass_axe_and_the_html_checker(
+    new_page, client, desk_account, paper, tmp_path
+):
+    story = paper.lead
+    for kind, placement in [
+        (Correction.Kind.CORRECTION, Correction.Placement.TOP),
+        (Correction.Kind.CLARIFICATION, Correction.Placement.BOTTOM),
+        (Correction.Kind.UPDATE, Correction.Placement.BOTTOM),
+    ]:
+        workflow.correction_add(
+            article=story,
+            by=desk_account,
+            kind=kind,
+            placement=placement,
+            text="<p>نص الملاحظة مع اسم لاتيني <b>NATO</b> ورقم 2026.</p>",
+        )
+    withdrawn = ArticleFactory(section=paper.sections[0])
+    workflow.article_withdraw(article=withdrawn, by=desk_account, explanation="سُحب لخطأ في المصدر.")
+    urls = {
+        "article-with-notes": story.get_absolute_url(),
+        "corrections": "/corrections/",
+        "gone-with-explanation": withdrawn.get_absolute_url(),
+    }
+    for viewport in VIEWPORTS.values():
+        page = new_page(viewport)
+        for url in urls.values():
+            page.goto(url)
+            violations = accessibility.axe_violations(page)
+            assert not violations, accessibility.describe(violations)
+    documents = {name: client.get(url).content.decode() for name, url in urls.items()}
+    errors = html_checker.nu_html_errors(documents, tmp_path)
+    assert not any(errors.values()), html_checker.describe(errors)
