@@ -41,7 +41,8 @@ def announces_refusals(action: str):
                     by=kwargs.get("by"),
                     action=action,
                     reason=str(refusal),
-                    article=kwargs.get("article") or getattr(kwargs.get("link"), "article", None),
+                    article=kwargs.get("article")
+                    or getattr(kwargs.get("link") or kwargs.get("correction"), "article", None),
                 )
                 raise
 

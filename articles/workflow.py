@@ -17,6 +17,11 @@ these, never `save()` with a new status. Every write goes through `_save()`, the
 what must follow any change of a story; cached pages are purged by `articles/invalidation.py`
 on the save it makes.
 
+The desk's notes on a published story (corrections, clarifications, updates) are written here
+too (`correction_add`, `correction_change`, `correction_delete`): the permission
+`articles.publish_correction`, a version of the story (which follows its notes) and an
+announcement, like every other write; the story's revised time follows its newest note.
+
 A scheduled story needs no worker: `Article.objects.published()` shows it from its minute on.
 """
 
@@ -31,8 +36,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import events, preview
-from articles.models import Article, ArticleAuthor, ArticleTransition, Editor
+from articles.models import Article, ArticleAuthor, ArticleTransition, Correction, Editor
 from articles.models import fields as declared
+from articles.models.corrections import PUBLISH_CORRECTION
 
 Status = Article.Status
 User = AbstractBaseUser | AnonymousUser
@@ -217,6 +223,7 @@ def _move(
     move: Move,
     comment: str = "",
     published_at=_KEEP,
+    withdrawal_note=_KEEP,
 ) -> Article:
     """Make one state move: check it, save the new state with a version, record the transition.
 
@@ -229,6 +236,8 @@ def _move(
     stored.status = move.target
     if published_at is not _KEEP:
         stored.published_at = published_at
+    if withdrawal_note is not _KEEP:
+        stored.withdrawal_note = withdrawal_note
     comment = comment.strip()
     _save(article=stored, by=by, comment=f"{move.done}: {comment}" if comment else move.done)
     ArticleTransition.objects.create(
@@ -331,9 +340,18 @@ def article_schedule(*, article: Article, by: User, at: datetime, comment: str =
 
 @events.announces_refusals("withdraw")
 @transaction.atomic
-def article_withdraw(*, article: Article, by: User, comment: str = "") -> Article:
-    """Take a published story down; its address answers 410 Gone from now on."""
-    return _move(article=article, by=by, move=WITHDRAW, comment=comment)
+def article_withdraw(
+    *, article: Article, by: User, comment: str = "", explanation: str = ""
+) -> Article:
+    """Take a published story down; its address answers 410 Gone from now on, with the
+    `explanation` for readers when the desk gives one (the comment stays in the story's log)."""
+    return _move(
+        article=article,
+        by=by,
+        move=WITHDRAW,
+        comment=comment,
+        withdrawal_note=explanation.strip(),
+    )
 
 
 @events.announces_refusals("return_to_draft")
@@ -417,6 +435,124 @@ def article_unpin(*, article: Article, by: User) -> Article:
     _save(article=stored, by=by, comment="أُلغي تثبيته في الصدارة")
     _announce(article=stored, by=by, action="unpin", label="أُلغي تثبيته في الصدارة")
     return _sync(article, stored)
+
+
+# Corrections, clarifications and updates ---------------------------------------------------
+
+CORRECTION_REFUSAL = (
+    "ليس لك أن تنشر تصحيحًا أو توضيحًا أو تحديثًا؛ ذلك من عمل محرري الديسك ورئيس التحرير."
+)
+
+
+def can_publish_corrections(user: User) -> bool:
+    return bool(user.is_active and user.has_perm(PUBLISH_CORRECTION))
+
+
+def _check_corrections(by: User) -> None:
+    if not can_publish_corrections(by):
+        raise PermissionDenied(CORRECTION_REFUSAL)
+
+
+def _note_label(correction: Correction, done: str) -> str:
+    return f"{done} {correction.get_kind_display()}"
+
+
+def _after_note(*, article: Article, by: User, label: str, comment: str) -> Article:
+    """What follows any change of a story's notes: its modified time follows the newest note,
+    and a version of the story (which follows its notes) keeps the change with a comment."""
+    newest = (
+        Correction.objects.filter(article=article)
+        .order_by("-noted_at")
+        .values_list("noted_at", flat=True)
+        .first()
+    )
+    times = [time for time in (article.revised_at, newest) if time is not None]
+    if times:
+        article.revised_at = max(times)
+    _save(article=article, by=by, comment=label)
+    _announce(article=article, by=by, action="correction", label=label, comment=comment)
+    return article
+
+
+@events.announces_refusals("correction_add")
+@transaction.atomic
+def correction_add(
+    *,
+    article: Article,
+    by: User,
+    kind: str,
+    text: str,
+    placement: str = Correction.Placement.BOTTOM,
+    noted_at: datetime | None = None,
+) -> Correction:
+    """Add a typed, dated note to a published story, shown where the desk placed it."""
+    _check_corrections(by)
+    stored = _locked(article)
+    if not stored.is_published:
+        raise ValidationError(
+            "لا تُضاف التصحيحات والتوضيحات والتحديثات إلا إلى خبر منشور.", code="not_published"
+        )
+    correction = Correction(
+        article=stored,
+        kind=kind,
+        text=text,
+        placement=placement,
+        noted_at=noted_at or timezone.now(),
+        created_by=by if by.is_authenticated else None,
+    )
+    correction.full_clean()
+    with reversion.create_revision():
+        correction.save()
+        _after_note(
+            article=stored,
+            by=by,
+            label=_note_label(correction, "أُضيف"),
+            comment=correction.get_kind_display(),
+        )
+    _sync(article, stored)
+    return correction
+
+
+_NOTE_FIELDS = ("kind", "text", "placement", "noted_at")
+
+
+@events.announces_refusals("correction_change")
+@transaction.atomic
+def correction_change(*, correction: Correction, by: User, **changes) -> Correction:
+    """Change a note's kind, text, placement or date (keyword arguments by those names)."""
+    _check_corrections(by)
+    unknown = set(changes) - set(_NOTE_FIELDS)
+    if unknown:
+        raise TypeError(f"a note has no {', '.join(sorted(unknown))}")
+    stored = _locked(correction.article)
+    note = Correction.objects.select_for_update().get(pk=correction.pk, article=stored)
+    for name, value in changes.items():
+        setattr(note, name, value)
+    note.full_clean()
+    with reversion.create_revision():
+        note.save()
+        _after_note(
+            article=stored,
+            by=by,
+            label=_note_label(note, "عُدّل"),
+            comment=note.get_kind_display(),
+        )
+    for name in (*_NOTE_FIELDS, "updated_at"):
+        setattr(correction, name, getattr(note, name))
+    return correction
+
+
+@events.announces_refusals("correction_delete")
+@transaction.atomic
+def correction_delete(*, correction: Correction, by: User) -> None:
+    """Remove a note from its story (the story's earlier versions keep it)."""
+    _check_corrections(by)
+    stored = _locked(correction.article)
+    note = Correction.objects.select_for_update().get(pk=correction.pk, article=stored)
+    label = _note_label(note, "حُذف")
+    with reversion.create_revision():
+        note.delete()
+        _after_note(article=stored, by=by, label=label, comment=note.get_kind_display())
 
 
 # History --------------------------------------------------------------------------------------

@@ -30,11 +30,13 @@ from articles.admin.forms import (
     ArticleAdminForm,
     ArticleAuthorForm,
     ArticleAuthorFormSet,
+    CorrectionForm,
+    CorrectionFormSet,
     display_name,
 )
 from articles.converters import parse_id
 from articles.dates import newsroom_date
-from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag
+from articles.models import Article, ArticleAuthor, Correction, Editor, Masthead, Section, Tag
 from articles.models import fields as declared
 from articles.tagging import TagAutocompleteWidget
 
@@ -179,6 +181,37 @@ class ArticleAuthorInline(admin.TabularInline):
         return obj is None or workflow.can_edit(article=obj, user=request.user)
 
 
+class CorrectionInline(admin.StackedInline):
+    """The story's corrections, clarifications and updates. Added to a published story by the
+    desk only; saved through the workflow's services (ArticleAdmin.save_formset)."""
+
+    model = Correction
+    form = CorrectionForm
+    formset = CorrectionFormSet
+    extra = 0
+    classes = ["article-corrections"]
+    verbose_name = "تصحيح أو توضيح أو تحديث"
+    verbose_name_plural = "التصحيحات والتوضيحات والتحديثات (تظهر للقراء)"
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.is_published
+            and workflow.can_publish_corrections(request.user)
+            and super().has_add_permission(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return workflow.can_publish_corrections(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.can_publish_corrections(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
 # A search lists its newest matches up to this many (ten pages): a word found in most of the
 # archive is narrowed with a second word or a filter, not paged through.
 SEARCH_COUNT_LIMIT = 1000
@@ -226,7 +259,7 @@ def _reason(error: Exception) -> str:
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    inlines = [ArticleAuthorInline]
+    inlines = [ArticleAuthorInline, CorrectionInline]
     change_list_template = None  # Django's own: no "recover deleted" link (see recover_view)
     history_latest_first = True
     # No «save as new» button: the desk never copies a story (a copy would repeat its headline,
@@ -370,6 +403,18 @@ class ArticleAdmin(VersionAdmin):
                 )
                 for name, options in fieldsets
             ]
+        if not self.has_withdraw_permission(request):
+            # The withdrawal's explanation is asked of those who may withdraw a story only.
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [f for f in options["fields"] if f != "withdrawal_explanation"],
+                    },
+                )
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -415,6 +460,35 @@ class ArticleAdmin(VersionAdmin):
         if not change:
             obj.created_by = request.user
         workflow.article_save(article=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        # Notes are written by the workflow's services: the permission, the story's version
+        # and the audit trail's event are theirs.
+        formset.save(commit=False)
+        for note in formset.deleted_objects:
+            workflow.correction_delete(correction=note, by=request.user)
+        for note, changed in formset.changed_objects:
+            workflow.correction_change(
+                correction=note,
+                by=request.user,
+                **{
+                    name: getattr(note, name)
+                    for name in changed
+                    if name in CorrectionForm.Meta.fields
+                },
+            )
+        for note in formset.new_objects:
+            workflow.correction_add(
+                article=form.instance,
+                by=request.user,
+                kind=note.kind,
+                text=note.text,
+                placement=note.placement,
+                noted_at=note.noted_at,
+            )
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -664,7 +738,15 @@ class ArticleAdmin(VersionAdmin):
     def withdraw_selected(self, request, queryset):
         if "apply" in request.POST:
             comment = request.POST.get("comment", "")
-            self._apply(request, queryset, "سُحب", workflow.article_withdraw, comment=comment)
+            explanation = request.POST.get("explanation", "")
+            self._apply(
+                request,
+                queryset,
+                "سُحب",
+                workflow.article_withdraw,
+                comment=comment,
+                explanation=explanation,
+            )
             return None
         return self._confirm(
             request,

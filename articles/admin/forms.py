@@ -4,13 +4,18 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.formsets import (
+    DELETION_FIELD_NAME,
+    INITIAL_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from articles import sanitize, workflow
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, Correction
 from articles.models import fields as declared
 
 Status = Article.Status
@@ -57,6 +62,13 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="تُحفظ في سجل الخبر. عند إعادة الخبر إلى كاتبه اكتب له ما المطلوب.",
+    )
+
+    withdrawal_explanation = forms.CharField(
+        label="توضيح السحب للقراء",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60, "dir": "auto"}),
+        help_text="اختياري، عند سحب الخبر فقط: يظهر للقراء على صفحته بعد سحبه.",
     )
 
     # Set per request by ArticleAdmin.get_form(): the user who fills this form in.
@@ -225,6 +237,9 @@ class ArticleAdminForm(forms.ModelForm):
                 self._error("workflow_comment", "اكتب للكاتب سبب إعادة الخبر وما المطلوب منه.")
                 return
             self.move_kwargs = {"comment": comment}
+        elif move is workflow.WITHDRAW:
+            explanation = cleaned.get("withdrawal_explanation", "")
+            self.move_kwargs = {"comment": comment, "explanation": explanation}
         else:
             self.move_kwargs = {"comment": comment}
         self.planned_move = move
@@ -252,3 +267,41 @@ class ArticleAuthorFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = "احذف الكاتب من الخبر"
+
+
+class CorrectionForm(forms.ModelForm):
+    """One correction, clarification or update of the article form (the desk's inline). The
+    services in `articles/workflow.py` save it; the model cleans its text on every path."""
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "placement", "noted_at", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60, "dir": "auto"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("noted_at")
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            for widget, label in zip(
+                field.widget.widgets, ("تاريخ الملاحظة", "وقت الملاحظة"), strict=True
+            ):
+                widget.attrs["aria-label"] = label
+
+
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    """The article form's notes. A post without them (a tab opened before the story had this
+    inline, a client that never shows it) changes no note, rather than refusing the whole save,
+    as fields not posted keep their stored values (KEPT_WHEN_NOT_POSTED)."""
+
+    @cached_property
+    def management_form(self):
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            form = ManagementForm(
+                {f"{self.prefix}-{TOTAL_FORM_COUNT}": 0, f"{self.prefix}-{INITIAL_FORM_COUNT}": 0},
+                auto_id=self.auto_id,
+                prefix=self.prefix,
+                renderer=self.renderer,
+            )
+            form.full_clean()
+            return form
+        return super().management_form

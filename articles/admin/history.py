@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
-from articles.models import Article, ArticleAuthor, Editor, Section
+from articles.models import Article, ArticleAuthor, Correction, Editor, Section
 from articles.models import fields as declared
 
 COMPARED_TEXT_FIELDS = declared.COMPARED_TEXT
@@ -192,4 +192,22 @@ def describe_save(form, formsets, *, add: bool) -> str:
         bylines = ArticleAuthor.objects.filter(article=form.instance).select_related("editor")
         names = "، ".join(byline.editor.name for byline in bylines.order_by("position", "pk"))
         parts.append(f"الكتّاب الآن: {names}" if names else "حُذف الكتّاب")
+    notes = _notes_changed(formsets)
+    if notes:
+        parts.append(notes)
     return "؛ ".join(parts) or UNCHANGED
+
+
+def _notes_changed(formsets) -> str:
+    """The corrections, clarifications and updates this save added, changed or deleted."""
+    said = []
+    for formset in formsets:
+        if formset.model is not Correction:
+            continue
+        for verb, notes in (
+            ("أُضيف", formset.new_objects),
+            ("عُدّل", [note for note, _ in formset.changed_objects]),
+            ("حُذف", formset.deleted_objects),
+        ):
+            said += [f"{verb} {note.get_kind_display()}" for note in notes]
+    return "، ".join(said)

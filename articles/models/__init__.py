@@ -2,6 +2,7 @@
 
 from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
 from articles.models.autosave import Autosave, EditingPresence
+from articles.models.corrections import Correction
 from articles.models.editors import Editor
 from articles.models.masthead import Masthead
 from articles.models.readcounts import DailyReadCount
@@ -16,6 +17,7 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleTransition",
     "Autosave",
+    "Correction",
     "DailyReadCount",
     "EditingPresence",
     "Editor",

@@ -142,7 +142,7 @@ class CroppedPictures:
         return "" if self.social_image_file else self.lead_image_alt
 
 
-@reversion.register(follow=("bylines",))
+@reversion.register(follow=("bylines", "corrections"))
 class Article(SearchAndShareTitles, CroppedPictures, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
@@ -291,6 +291,14 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
         blank=True,
         editable=False,
         help_text="آخر تعديل لنص الخبر أو صورته بعد نشره؛ يظهر للقراء «حُدّث في …».",
+    )
+
+    # What readers are told on the page of a withdrawn story (410): filled by the withdraw move.
+    withdrawal_note = models.TextField(
+        "توضيح السحب للقراء",
+        blank=True,
+        editable=False,
+        help_text="يظهر للقراء على صفحة الخبر بعد سحبه.",
     )
 
     objects = ArticleQuerySet.as_manager()

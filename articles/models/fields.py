@@ -118,6 +118,7 @@ ARTICLE_FIELDS = (
     _field("tags", PUBLISHING, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("status", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
     _admin_only("workflow_comment", PUBLISHING, Source.FORM),
+    _admin_only("withdrawal_explanation", PUBLISHING, Source.FORM),
     _field("published_at", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=True, heads=True, page=True),  # noqa: E501
     _admin_only("transition_log", PUBLISHING, Source.DISPLAY),
     _field("is_breaking", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=True),  # noqa: E501

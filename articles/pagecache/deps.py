@@ -23,6 +23,7 @@ class Kind(StrEnum):
     SITEMAPS = "sitemaps"
     MOST_READ = "most-read"
     SEARCH = "search"  # the search index itself: a rebuild changes what result pages list
+    CORRECTIONS = "corrections"  # the public page listing every note of published stories
     # Kinds that name one thing.
     ARTICLE = "article"
     SECTION = "section"
@@ -73,6 +74,7 @@ HOME = Dep(Kind.HOME)
 SITEMAPS = Dep(Kind.SITEMAPS)
 MOST_READ = Dep(Kind.MOST_READ)
 SEARCH = Dep(Kind.SEARCH)
+CORRECTIONS = Dep(Kind.CORRECTIONS)
 
 
 def checked(deps: Iterable[Dep]) -> set[Dep]:
@@ -100,6 +102,8 @@ def of_article(*, article_id: int, section_slugs=(), editor_slugs=(), tag_slugs=
 # search index and the read counts): a page may read a table only if one of its dependencies
 # vouches for it. Model labels, as `Model._meta.label_lower`.
 _STORIES = {"articles.article", "articles.articleauthor", "articles.tag", "articles.taggedarticle"}
+# A story's notes (corrections, clarifications, updates) are read with it on its own page.
+_NOTES = "articles.correction"
 # Search's vocabulary grows as public stories are saved (HOME) and is rebuilt with the index.
 _VOCABULARY = "articles.searchword"
 MODELS_VOUCHED_FOR: dict[Kind, frozenset[str]] = {
@@ -108,7 +112,8 @@ MODELS_VOUCHED_FOR: dict[Kind, frozenset[str]] = {
     Kind.SITEMAPS: frozenset(_STORIES),
     Kind.MOST_READ: frozenset({"articles.dailyreadcount"}),
     Kind.SEARCH: frozenset({"articles.searchdocument", _VOCABULARY}),
-    Kind.ARTICLE: frozenset(_STORIES),
+    Kind.CORRECTIONS: frozenset({"articles.article", _NOTES}),
+    Kind.ARTICLE: frozenset({*_STORIES, _NOTES}),
     Kind.SECTION: frozenset(_STORIES),
     Kind.EDITOR: frozenset(_STORIES),
     Kind.TAG: frozenset(_STORIES),

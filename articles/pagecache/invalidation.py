@@ -9,9 +9,18 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Editor, Masthead, Section, Tag, TaggedArticle
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Correction,
+    Editor,
+    Masthead,
+    Section,
+    Tag,
+    TaggedArticle,
+)
 from articles.pagecache import pages as caching
-from articles.pagecache.deps import SITE, Dep, of_article
+from articles.pagecache.deps import CORRECTIONS, SITE, Dep, of_article
 
 
 def dependencies_of(article: Article, *, also_section_ids=()) -> set[Dep]:
@@ -74,6 +83,18 @@ def purge_pages_when_a_byline_changes(sender, instance, raw=False, **kwargs):
     if article is not None and article.is_published:
         editor = Editor.objects.filter(pk=instance.editor_id).values_list("slug", flat=True)
         caching.bump(dependencies_of(article) | {Dep.editor(slug) for slug in editor})
+
+
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def purge_pages_when_a_note_changes(sender, instance, raw=False, **kwargs):
+    """A correction, clarification or update shows on its story's page (and so in its feeds'
+    items) and on the corrections page."""
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is not None and article.is_published:
+        caching.bump(dependencies_of(article) | {CORRECTIONS})
 
 
 @receiver(post_save, sender=Tag)

@@ -10,9 +10,17 @@ from datetime import datetime
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles import search
-from articles.models import Article, ArticleAuthor, DailyReadCount, Section, TaggedArticle
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Correction,
+    DailyReadCount,
+    Section,
+    TaggedArticle,
+)
 from articles.models import fields as declared
 from articles.models.unions import ids_of_any
 from articles.pagecache import deps
@@ -21,9 +29,11 @@ from articles.reading import compiled
 from articles.reading.nested import nested
 from articles.reading.stories import (
     EDITOR_FIELDS,
+    NOTE_FIELDS,
     SECTION_FIELDS,
     Card,
     Headline,
+    Note,
     Placement,
     Rail,
     SearchHit,
@@ -60,15 +70,25 @@ def nested_tags():
     return nested(TaggedArticle.objects.all(), "content_object", "tag_id", "tag__name", "tag__slug")
 
 
+def nested_corrections():
+    """A story's corrections, clarifications and updates, read in its row: decoded by
+    `stories.notes_of`."""
+    return nested(Correction.objects.all(), "article", *NOTE_FIELDS)
+
+
 def card_values(stories: QuerySet) -> QuerySet:
     """The rows of `stories` a card is built from, its bylines nested."""
     return stories.values(*CARD_COLUMNS, byline_rows=nested_bylines())
 
 
-def story_values(stories: QuerySet, *, with_tags: bool = True) -> QuerySet:
+def story_values(
+    stories: QuerySet, *, with_tags: bool = True, with_corrections: bool = False
+) -> QuerySet:
     """The rows of `stories` as a reader reads them whole: section, bylines and (unless a use
-    shows none, as a search hit) tags in the same row."""
+    shows none, as a search hit) tags in the same row; on the story's own page, its notes too."""
     tags = {"tag_rows": nested_tags()} if with_tags else {}
+    if with_corrections:
+        tags["correction_rows"] = nested_corrections()
     return stories.values(*STORY_COLUMNS, *_SECTION_COLUMNS, byline_rows=nested_bylines(), **tags)
 
 
@@ -227,23 +247,77 @@ def story_for_reader(story_id: int) -> Story | None:
 
 
 def _published_story(*, shape: tuple, story_id: int, now: datetime):
-    return story_values(Article.objects.published(now=now).filter(pk=story_id))
+    return story_values(
+        Article.objects.published(now=now).filter(pk=story_id), with_corrections=True
+    )
 
 
-def was_withdrawn(story_id: int) -> bool:
-    """Whether the desk took this story down (its addresses answer 410 Gone, not 404)."""
-    return Article.objects.filter(pk=story_id, status=Article.Status.WITHDRAWN).exists()
+def withdrawal_explanation(story_id: int) -> str | None:
+    """None unless the desk took this story down (its addresses then answer 410 Gone, not
+    404); else what the desk told readers when it did (perhaps nothing: "")."""
+    return (
+        Article.objects.filter(pk=story_id, status=Article.Status.WITHDRAWN)
+        .values_list("withdrawal_note", flat=True)
+        .first()
+    )
 
 
 def story_for_staff(story_id: int) -> Story | None:
     """The story with this id whatever its state, for the desk's previews."""
-    found = list(story_values(Article.objects.filter(pk=story_id)))
+    found = list(story_values(Article.objects.filter(pk=story_id), with_corrections=True))
     return _story(found[0]) if found else None
 
 
 def latest_stories(stories: QuerySet, *, limit: int) -> list[Story]:
     """The newest `limit` of these published stories, whole (a feed's items)."""
     return [_story(row) for row in story_values(stories.order_by(*NEWEST_FIRST)[:limit])]
+
+
+# --- Corrections --------------------------------------------------------------------------
+
+_NOTE_LIST_COLUMNS = (
+    "pk",
+    "kind",
+    "placement",
+    "noted_at",
+    "text",
+    "article_id",
+    "article__slug",
+    "article__headline",
+)
+
+
+class NoteList:
+    """Every note of the published stories, newest first, for Django's Paginator: counted by
+    the database, each page's notes read with their stories' headlines in one query. A note of
+    a draft, scheduled or withdrawn story is never among them."""
+
+    ordered = True
+
+    def __init__(self, notes: QuerySet):
+        self.notes = notes.order_by("-noted_at", "-pk")
+
+    def count(self) -> int:
+        return self.notes.count()
+
+    def __getitem__(self, index: slice) -> list[Note]:
+        return [
+            Note(
+                pk=row["pk"],
+                kind=row["kind"],
+                placement=row["placement"],
+                noted_at=row["noted_at"],
+                text=mark_safe(row["text"]),  # noqa: S308 - cleaned by the allowlist on save
+                story_pk=row["article_id"],
+                story_slug=row["article__slug"],
+                story_headline=row["article__headline"],
+            )
+            for row in self.notes.values(*_NOTE_LIST_COLUMNS)[index]
+        ]
+
+
+def published_corrections() -> NoteList:
+    return NoteList(Correction.objects.filter(article__in=Article.objects.published()))
 
 
 # --- Lists of headlines ------------------------------------------------------------------

@@ -10,16 +10,20 @@ Bylines and tags come nested in the story's row (`reading/nested.py`) as JSON an
 when first asked for: a card kept in the cache is placed without decoding its byline.
 """
 
+import html
 from dataclasses import dataclass, field, make_dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from django.utils.safestring import SafeString
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from articles import images
 from articles.addresses import address
-from articles.models import Article, Editor, Section, Tag
+from articles.models import Article, Correction, Editor, Section, Tag
 from articles.models import fields as declared
 from articles.models.articles import (
     CroppedPictures,
@@ -65,6 +69,62 @@ def tags_of(tag_rows: str | None) -> list[Tag]:
     """A story's nested tags, by name."""
     tags = [Tag.from_db(None, TAG_FIELDS, row) for row in unnest(tag_rows)]
     return sorted(tags, key=lambda tag: tag.name)
+
+
+# A note's columns as `queries.nested_corrections` reads them, in this order.
+NOTE_FIELDS = ("noted_at", "id", "kind", "placement", "text")
+
+
+def _aware(value) -> datetime:
+    """A time as JSON gave it (SQLite: UTC without an offset; PostgreSQL: with one)."""
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A correction, clarification or update as readers read it: on its story's page (top or
+    bottom), in its JSON-LD, and on the corrections page (with its story's headline)."""
+
+    pk: int
+    kind: str
+    placement: str
+    noted_at: datetime
+    text: SafeString  # cleaned on save by the body's allowlist (Correction.save)
+    story_pk: int | None = None
+    story_slug: str = ""
+    story_headline: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return Correction.Kind(self.kind).label
+
+    @property
+    def at_top(self) -> bool:
+        return self.placement == Correction.Placement.TOP
+
+    @property
+    def plain_text(self) -> str:
+        """The note as text (JSON-LD's `text`)."""
+        return " ".join(html.unescape(strip_tags(self.text)).split())
+
+    def story_url(self) -> str:
+        return address("articles:article", pk=self.story_pk, slug=self.story_slug or "-")
+
+
+def notes_of(correction_rows: str | None) -> list[Note]:
+    """A story's nested notes, oldest first (as they happened)."""
+    notes = [
+        Note(
+            pk=pk,
+            kind=kind,
+            placement=placement,
+            noted_at=_aware(noted_at),
+            text=mark_safe(text),  # noqa: S308 - cleaned by the allowlist on every save
+        )
+        for noted_at, pk, kind, placement, text in unnest(correction_rows)
+    ]
+    return sorted(notes, key=lambda note: (note.noted_at, note.pk))
 
 
 class _Addressed:
@@ -170,6 +230,20 @@ class _Told(SearchAndShareTitles, _Addressed, _Pictured, _Bylined):
         return tags_of(self.tag_rows)
 
     revised_at: datetime | None
+    correction_rows: str | None
+
+    @cached_property
+    def corrections(self) -> list[Note]:
+        """The story's corrections, clarifications and updates, oldest first."""
+        return notes_of(self.correction_rows)
+
+    @property
+    def top_corrections(self) -> list[Note]:
+        return [note for note in self.corrections if note.at_top]
+
+    @property
+    def bottom_corrections(self) -> list[Note]:
+        return [note for note in self.corrections if not note.at_top]
 
     @property
     def was_updated_after_publication(self) -> bool:
@@ -189,6 +263,7 @@ Story = _shape(
     ("section", Section | None, field(default=None)),
     ("byline_rows", str | None, field(default=None, repr=False)),
     ("tag_rows", str | None, field(default=TAGS_NOT_READ, repr=False)),
+    ("correction_rows", str | None, field(default=None, repr=False)),
     bases=(_Told,),
     doc="A story as a reader reads it whole: the article page, a feed's item, a search hit.",
 )

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleAuthor, Editor, Masthead, Section
+from articles.models import Article, ArticleAuthor, Correction, Editor, Masthead, Section
 
 
 def jpeg_upload(name="photo.jpg", size=(640, 360), color=(120, 30, 30)) -> SimpleUploadedFile:
@@ -97,3 +97,16 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             ArticleAuthor.objects.create(article=self, editor=editor, position=position)
         # Adding a byline dates the story as edited (articles/invalidation.py).
         self.refresh_from_db(fields=["updated_at"])
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    """A note written straight to the table (the desk writes through `workflow.correction_add`)."""
+
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = factory.Sequence(lambda n: f"<p>صُحّح الرقم في الفقرة {n}.</p>")
+    placement = Correction.Placement.BOTTOM
+    noted_at = factory.LazyFunction(timezone.now)

@@ -13,7 +13,13 @@ from django.urls import reverse
 from articles.pagecache import deps, pages
 from articles.pagecache.deps import MODELS_VOUCHED_FOR, Dep, Kind
 from articles.tests.caches import empty_every_cache
-from articles.tests.factories import ArticleFactory, EditorFactory, SectionFactory, jpeg_upload
+from articles.tests.factories import (
+    ArticleFactory,
+    CorrectionFactory,
+    EditorFactory,
+    SectionFactory,
+    jpeg_upload,
+)
 from articles.tests.test_query_counts import tagged_and_read
 
 TABLE_MODELS = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
@@ -60,6 +66,7 @@ PAGES = [
     "sitemap",
     "sitemap_articles",
     "news_sitemap",
+    "corrections",
 ]
 
 
@@ -71,7 +78,9 @@ def test_every_table_a_public_page_reads_is_one_its_dependencies_vouch_for(
     first = ArticleFactory(section=section, authors=[editor], lead_image=jpeg_upload())
     second = ArticleFactory(section=section, authors=[editor])
     tagged_and_read([first, second], "الناتو")
+    CorrectionFactory(article=first)
     url = {
+        "corrections": reverse("articles:corrections"),
         "home": reverse("articles:home"),
         "section": section.get_absolute_url(),
         "article": first.get_absolute_url(),

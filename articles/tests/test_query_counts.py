@@ -34,6 +34,9 @@ BUDGETS = {
     # stories hold, and the corrected query.
     "search_suggestion": 8,
     "short_link": 1,
+    # Every note of the published stories: the frame's three, the next scheduled minute, the
+    # count and the page's notes with their stories' headlines.
+    "corrections": 6,
     "feed_rss": 3,
     "feed_atom": 3,
     "section_rss": 4,
@@ -127,6 +130,7 @@ NEW_PAGES = [
     "home",
     "section",
     "article",
+    "corrections",
 ]
 
 
@@ -159,6 +163,7 @@ def test_pages_of_search_tags_feeds_and_sitemaps_cost_a_fixed_number_of_queries(
         "home": reverse("articles:home"),
         "section": section.get_absolute_url(),
         "article": first.get_absolute_url(),
+        "corrections": reverse("articles:corrections"),
     }[page]
     expected_status = 301 if page == "short_link" else 200
 

@@ -67,6 +67,15 @@ def article_json_ld(
         data["image"] = [request.build_absolute_uri(picture.share_src)]
     if tags:
         data["keywords"] = [tag.name for tag in tags]
+    if corrections := article.corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{note.kind_label}: {note.plain_text}",
+                "datePublished": note.noted_at.isoformat(),
+            }
+            for note in corrections
+        ]
     return data
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("article/<id:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
     path("n/<id:pk>/", views.ShortLinkView.as_view(), name="short_link"),
     path("editor/<uslug:slug>/", views.EditorView.as_view(), name="editor"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("feed/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
     path("feed/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
     path("section/<uslug:slug>/rss/", feeds.SectionArticlesRss(), name="section_rss"),

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from articles import preview, search
 from articles.models import Article, Editor, Section, SharePreviewLink, Tag
 from articles.pagecache import pages as caching
-from articles.pagecache.deps import HOME, MOST_READ, SEARCH, SITE, SITEMAPS, Dep
+from articles.pagecache.deps import CORRECTIONS, HOME, MOST_READ, SEARCH, SITE, SITEMAPS, Dep
 from articles.pagecache.pages import CachedPageMixin
 from articles.reading import queries
 from articles.reading.related import related_articles
@@ -156,8 +156,9 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
             self.object = self.get_object()
         except Http404:
             # A story the desk took down is gone, not missing: say so (410), in Arabic.
-            if queries.was_withdrawn(self.kwargs["pk"]):
-                return gone(request)
+            explanation = queries.withdrawal_explanation(self.kwargs["pk"])
+            if explanation is not None:
+                return gone(request, explanation=explanation)
             raise
         self.last_modified = self.object.updated_at
         # An old or mistyped slug still reaches the story, at its one canonical address.
@@ -233,8 +234,9 @@ class ShortLinkView(RedirectView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            if queries.was_withdrawn(kwargs["pk"]):
-                return gone(request)
+            explanation = queries.withdrawal_explanation(kwargs["pk"])
+            if explanation is not None:
+                return gone(request, explanation=explanation)
             raise
 
     def get_redirect_url(self, *args, **kwargs):
@@ -245,19 +247,36 @@ class ShortLinkView(RedirectView):
 ERROR_PAGE_LATEST_COUNT = 6
 
 
-def _error_page(request, template_name: str, status: int):
-    context = {"latest_stories": queries.latest_headlines(limit=ERROR_PAGE_LATEST_COUNT)}
+def _error_page(request, template_name: str, status: int, **context):
+    context["latest_stories"] = queries.latest_headlines(limit=ERROR_PAGE_LATEST_COUNT)
     return render(request, template_name, context, status=status)
 
 
-def gone(request):
-    """410: the story was withdrawn; the page offers search and the latest stories."""
-    return _error_page(request, "410.html", 410)
+def gone(request, *, explanation: str = ""):
+    """410: the story was withdrawn; the page says why when the desk did, and offers search
+    and the latest stories."""
+    return _error_page(request, "410.html", 410, withdrawal_explanation=explanation)
 
 
 def page_not_found(request, exception=None):
     """handler404: nothing at this address; the page offers search and the latest stories."""
     return _error_page(request, "404.html", 404)
+
+
+class CorrectionsView(CachedPageMixin, ListView):
+    """«تصحيحات»: every correction, clarification and update of the published stories, newest
+    first, each with its story. A note changes the page (CORRECTIONS); a story that changes
+    state or headline does too (HOME, bumped by every public story's change)."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_SECTION_PAGE_SIZE
+
+    def get_queryset(self):
+        self.depends_on(CORRECTIONS, HOME)
+        return queries.published_corrections()
 
 
 class EditorView(CachedPageMixin, StoryListMixin, ListView):

@@ -165,6 +165,7 @@ def superuser(transactional_db, django_user_model):
 ROLE_MIGRATIONS = {
     "articles.migrations.0006_newsroom_roles": "ROLES",
     "articles.migrations.0007_roles_for_tags_and_sign_in_locks": "GRANTS",
+    "articles.migrations.0021_corrections_and_withdrawal_note": "GRANTS",
 }
 
 
