@@ -75,8 +75,10 @@ def test_article_and_list_pages_allow_large_image_previews(client, story):
         assert meta(head, "robots") == ["max-image-preview:large"], url
 
 
-def test_seo_fieldset_is_collapsed_in_the_change_form():
-    fieldsets = dict(admin.site._registry[Article].get_fieldsets(None))
+def test_seo_fieldset_is_collapsed_in_the_change_form(rf, desk_editor):
+    request = rf.get("/admin/articles/article/add/")
+    request.user = desk_editor
+    fieldsets = dict(admin.site._registry[Article].get_fieldsets(request))
     (seo,) = [options for name, options in fieldsets.items() if name and "البحث" in name]
     assert "collapse" in seo["classes"]
     assert seo["fields"] == ["seo_title", "seo_description", "social_title", "social_image"]
