@@ -31,17 +31,6 @@ def whole(names: set[str]) -> set[str]:
     return {name for name in names if not name.startswith(("card-", "social-"))}
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (rendition making, old-file deletion) as a real one would."""
-
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
-
-
 def renditions_of(media, original_name) -> set[str]:
     folder = media / "renditions" / original_name
     return {path.name for path in folder.iterdir()} if folder.exists() else set()
