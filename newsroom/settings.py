@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Django's tasks interface (the backport for Django 5.2) and its queue in the database.
+    "django_tasks",
+    "django_tasks_db",
     "ckeditor",
     "reversion",
     # backup_paper / restore_paper (articles/backups.py) drive its dbbackup, dbrestore,
@@ -387,6 +390,29 @@ LOGGING = {
 }
 
 # Newsroom's own knobs.
+# Work that runs after the response (a breaking alert's delivery) goes through Django's tasks
+# interface. The embedded default keeps the queue in the database and `manage.py db_worker`
+# (started by `make run` and `make serve`) runs it: a task enqueued inside a transaction exists
+# only if the transaction commits, and waits, whatever happens to the worker, until one runs it.
+# A deployment with Redis may put it on RQ instead (TASKS_BACKEND=rq, `manage.py rqworker`);
+# "immediate" runs each task at once in the process that enqueues it (a tool for shells).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL)}}
+
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
 # Public pages: kept in the shared cache until something they show changes (articles/caching.py);
 # browsers revalidate every time (ETag/Last-Modified → 304); a CDN may keep a copy briefly.
