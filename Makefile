@@ -17,12 +17,18 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The task worker (`manage.py run_tasks`: alerts' delivery, articles/management/commands/run_tasks.py)
+# runs beside the web server, from the line that starts it until the server stops: the recipe's
+# shell stops it (SIGTERM: it finishes the task it runs) whichever way the server ends.
+WITH_TASK_WORKER = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM;
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py rebuild_search_index --verbosity 0
 	$(PY) manage.py create_admin_if_missing
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py run_tasks </dev/null & $(WITH_TASK_WORKER) \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: gunicorn, DEBUG off, hashed and compressed static files served by WhiteNoise.
@@ -35,6 +41,7 @@ serve: install
 	$(PY) manage.py create_admin_if_missing
 	STATICFILES_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py rebuild_renditions </dev/null &
+	DEBUG=0 $(PY) manage.py run_tasks </dev/null & $(WITH_TASK_WORKER) \
 	STATICFILES_MANIFEST=1 WHITENOISE_USE_FINDERS=0 DEBUG=0 $(BIN)/gunicorn newsroom.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -
 

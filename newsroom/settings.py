@@ -394,7 +394,8 @@ LOGGING = {
 # interface. The embedded default keeps the queue in the database and `manage.py db_worker`
 # (started by `make run` and `make serve`) runs it: a task enqueued inside a transaction exists
 # only if the transaction commits, and waits, whatever happens to the worker, until one runs it.
-# A deployment with Redis may put it on RQ instead (TASKS_BACKEND=rq, `manage.py rqworker`);
+# A deployment with Redis may put it on RQ instead (TASKS_BACKEND=rq, and `manage.py rqworker
+# --job-class django_tasks_rq.Job` in place of run_tasks);
 # "immediate" runs each task at once in the process that enqueues it (a tool for shells).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
 _TASK_BACKENDS = {
@@ -410,7 +411,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL)}}
 
 NEWSROOM_SECTION_PAGE_SIZE = int(os.environ.get("NEWSROOM_SECTION_PAGE_SIZE", "20"))
