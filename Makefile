@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: install run serve test test-processes e2e browser-check lint format migrations-check ci clean bench load-test lighthouse messages
+.PHONY: install run serve test test-processes e2e browser-check lint format migrations-check ci clean bench load-test live-load-test lighthouse messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -89,9 +89,14 @@ e2e: install browser-check node_modules/.installed
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/load_test.py
+	$(PY) bench/live_load_test.py
 
 load-test: install
 	$(PY) bench/load_test.py
+
+# 64 readers following a live story on the embedded default while the desk posts every 5 s.
+live-load-test: install
+	$(PY) bench/live_load_test.py
 
 # A benchmark, not a test: Lighthouse (npm, package.json) with Debian's Chromium on the home and
 # article pages of the production-like stack (gunicorn, DEBUG=0, hashed static files), on a

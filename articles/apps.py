@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_init, post_save
 from django_cleanup import apps as cleanup_apps
 from django_cleanup import cache as cleanup_cache
+from django_tasks_db import apps as tasks_db_apps
 
 
 class ArticlesConfig(AppConfig):
@@ -22,6 +23,13 @@ class ArticlesConfig(AppConfig):
         # workflow services, shell).
         post_save.connect(search.on_article_saved, sender=Article, dispatch_uid="search-index")
         post_delete.connect(search.on_article_deleted, sender=Article, dispatch_uid="search-drop")
+
+
+class TaskQueueConfig(tasks_db_apps.TasksAppConfig):
+    """django-tasks-db, the queue of work that runs after the response, named in Arabic."""
+
+    default = False
+    verbose_name = "طابور المهام"
 
 
 class FileCleanupConfig(cleanup_apps.CleanupConfig):

@@ -319,6 +319,50 @@ def _admin_section() -> list[str]:
     return [*lines, ""]
 
 
+def _live_load_test_section(live: dict) -> list[str]:
+    ok, seen, statuses = live["verdict"], live["seen_after_commit_s"], live["reader_requests"]
+    m = live["machine"]
+    cost_rows = [
+        f"| {name} | {figures['rps']:,.1f} | {figures['p50_ms']} | "
+        f"{live['cost_ratio_to_plain_page'][name]:.2f}× |"
+        for name, figures in live["cost"].items()
+    ]
+    return [
+        "## Live coverage under load: 64 readers follow a story while the desk posts",
+        "",
+        f"- Run {live['date']} at revision `{live['revision']}` on the {live['stack']}; "
+        f"{m['nproc']} CPUs, load average before {m['loadavg_before']} (1/5/15 min); readers, "
+        "desk and servers on the same machine.",
+        f"- For {live['seconds']:.0f} s the desk posted an entry every "
+        f"{live['entry_interval_seconds']:.0f} s through the live desk's service "
+        f"({live['entries_posted']} entries) while {live['readers']} readers, each loading the "
+        "story's page once, asked its endpoint as the page's script does (every poll, with "
+        f"If-None-Match): {live['reader_polls']:,} polls, answers {statuses}.",
+        "",
+        "| figure | value | |",
+        "| --- | --- | --- |",
+        f"| 5xx (readers, wrk, server log tracebacks: {live['server_tracebacks']}) | "
+        f"{statuses['5xx']} | {_verdict(ok['no_5xx'])} |",
+        f"| an entry reaches a reader after its commit | p50 {seen['p50']} s, p99 {seen['p99']} s, "
+        f"max {seen['max']} s over {live['entry_reader_pairs']:,} entry × reader pairs; "
+        f"{live['missed_or_late']} missed or later than 15 s | "
+        f"{_verdict(ok['every_entry_seen_by_every_reader_within_15_s'])} |",
+        f"| the workers' CPU per reader request while following | "
+        f"{live['worker_cpu_ms_per_reader_request']} ms | |",
+        "",
+        "What one request costs (wrk, 16 connections, the two workers busy, one after the other "
+        "on the same servers); the ratio is the plain page's requests a second over the row's:",
+        "",
+        "| request | requests/s | p50 ms | cost vs a plain cached story page |",
+        "| --- | --- | --- | --- |",
+        *cost_rows,
+        "",
+        "Within 2× of a plain cached story page: "
+        f"{_verdict(ok['reader_requests_within_2x_of_a_plain_cached_page'])}.",
+        "",
+    ]
+
+
 def _kept_blocks() -> dict[str, str]:
     if not OUTPUT.exists():
         return {}
@@ -346,6 +390,8 @@ def write() -> None:
             lines += _stack_section({"name": name, **bench["stacks"][name]})
     if load:
         lines += _load_test_section(load)
+    if live := _load("live-load-test.json"):
+        lines += _live_load_test_section(live)
     lines += _admin_section()
     for block in kept.values():
         lines += [block, ""]

@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # Django's tasks interface (the backport for Django 5.2) and its queue in the database.
     "django_tasks",
-    "django_tasks_db",
+    "articles.apps.TaskQueueConfig",  # django_tasks_db
     "ckeditor",
     "reversion",
     # backup_paper / restore_paper (articles/backups.py) drive its dbbackup, dbrestore,
