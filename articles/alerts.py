@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -282,6 +283,10 @@ def deliver_alert(*, alert_id: int) -> dict:
     sent = failed = 0
     gone_ids, ok_ids, failed_ids = [], [], []
     last_error = ""
+    # One session: its connections are reused across a push service's subscriptions. A push
+    # service never redirects; one that tries is a failure, not a request to another address.
+    session = requests.Session()
+    session.max_redirects = 0
     for subscription in PushSubscription.objects.order_by("pk").iterator():
         try:
             webpush(
@@ -292,6 +297,7 @@ def deliver_alert(*, alert_id: int) -> dict:
                 ttl=settings.NEWSROOM_ALERT_TTL_SECONDS,
                 headers={"Urgency": "high"},
                 timeout=settings.NEWSROOM_PUSH_TIMEOUT_SECONDS,
+                requests_session=session,
             )
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
@@ -308,6 +314,7 @@ def deliver_alert(*, alert_id: int) -> dict:
         else:
             sent += 1
             ok_ids.append(subscription.pk)
+    session.close()
     now = timezone.now()
     with transaction.atomic():
         PushSubscription.objects.filter(pk__in=gone_ids).delete()

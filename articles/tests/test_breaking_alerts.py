@@ -21,6 +21,7 @@ from articles import alerts
 from articles.models import Alert, PushKeys, PushSubscription
 from articles.tests.factories import ArticleFactory, StaffUserFactory
 from articles.tests.push_service import BrowserKeys
+from staff.models import AuditEntry
 
 SUBSCRIBE = "/alerts/subscribe/"
 UNSUBSCRIBE = "/alerts/unsubscribe/"
@@ -262,6 +263,19 @@ def test_the_alert_is_recorded_with_who_and_the_headline_and_waits_for_the_commi
     assert len(callbacks) == 1  # the delivery is enqueued only once the send commits
     assert (alert.title, alert.sent_by, alert.status) == ("عاجل: زلزال", desk_editor, "queued")
     assert Alert.objects.get().article == breaking_story
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_keeps_every_send_and_every_refused_one(
+    desk_editor, reporter, breaking_story, commit
+):
+    with pytest.raises(PermissionDenied):
+        alerts.alert_send(article=breaking_story, by=reporter)
+    commit(lambda: alerts.alert_send(article=breaking_story, by=desk_editor, title="زلزال"))
+    refused = AuditEntry.objects.get(kind=AuditEntry.PERMISSION_REFUSED, actor=reporter)
+    assert refused.detail["move"] == "send_alert"
+    sent = AuditEntry.objects.get(kind=AuditEntry.WORKFLOW_MOVE, actor=desk_editor)
+    assert (sent.detail["move"], sent.detail["comment"]) == ("send_alert", "زلزال")
 
 
 # Delivery ---------------------------------------------------------------------------------------
