@@ -1,7 +1,8 @@
 /* Breaking alerts on this browser: the «تنبيهات الأخبار العاجلة» button in the footer.
  *
  * The button stays hidden where the browser has no service workers or Push API. Pressed, it asks
- * the browser's permission, registers the service worker (/sw.js), subscribes with this
+ * the browser's permission, registers the service worker (/sw.js; only then, so a reader who
+ * never turns alerts on gets no worker), subscribes with this
  * install's public VAPID key (/alerts/key/) and gives the subscription to the site
  * (/alerts/subscribe/); pressed again, it unsubscribes (/alerts/unsubscribe/). Its status line
  * says which of three states the browser is in: enabled, disabled, or refused by the browser.
@@ -98,30 +99,42 @@
       });
   }
 
-  navigator.serviceWorker
-    .register("/sw.js", { scope: "/" })
-    .then(function () {
+  // The worker is registered only when the reader turns alerts on: a reader who never does
+  // gets no service worker, and no request for one.
+  function registration() {
+    return navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
-    })
-    .then(function (registration) {
-      box.hidden = false;
-      button.addEventListener("click", function () {
-        show("working");
-        registration.pushManager
-          .getSubscription()
-          .then(function (subscription) {
-            return subscription ? disable(subscription) : enable(registration);
-          })
-          .catch(function () {
-            show(Notification.permission === "denied" ? "refused" : "disabled", failed);
-          });
-      });
-      if (Notification.permission === "denied") return show("refused");
-      return registration.pushManager.getSubscription().then(function (subscription) {
-        show(subscription ? "enabled" : "disabled");
-      });
-    })
-    .catch(function () {
-      box.hidden = true; // no service worker (a private window, a policy): no button
     });
+  }
+
+  button.addEventListener("click", function () {
+    show("working");
+    navigator.serviceWorker
+      .getRegistration("/")
+      .then(function (existing) {
+        return existing ? existing.pushManager.getSubscription() : null;
+      })
+      .then(function (subscription) {
+        return subscription ? disable(subscription) : registration().then(enable);
+      })
+      .catch(function () {
+        show(Notification.permission === "denied" ? "refused" : "disabled", failed);
+      });
+  });
+
+  box.hidden = false;
+  if (Notification.permission === "denied") {
+    show("refused");
+  } else {
+    show("disabled");
+    navigator.serviceWorker
+      .getRegistration("/")
+      .then(function (existing) {
+        return existing ? existing.pushManager.getSubscription() : null;
+      })
+      .then(function (subscription) {
+        if (subscription) show("enabled");
+      })
+      .catch(function () {}); // no worker to ask (a private window): off, as shown
+  }
 })();

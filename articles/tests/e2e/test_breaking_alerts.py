@@ -76,6 +76,8 @@ def test_a_reader_opts_in_and_the_push_service_receives_the_desks_alert(
     status = reader.locator("[data-alerts-status]")
     expect(status).to_have_text("التنبيهات العاجلة غير مفعّلة على هذا المتصفح.")
     expect(button).to_have_attribute("aria-pressed", "false")
+    # Nothing is installed until the reader asks: no service worker for readers who never do.
+    assert reader.evaluate("navigator.serviceWorker.getRegistration('/')") is None
     button.click()
     expect(status).to_have_text("فُعّلت التنبيهات العاجلة على هذا المتصفح.")
     expect(button).to_have_attribute("aria-pressed", "true")
@@ -93,6 +95,16 @@ def test_a_reader_opts_in_and_the_push_service_receives_the_desks_alert(
     expect(reader.locator("[data-alerts-status]")).to_have_text(
         "التنبيهات العاجلة مفعّلة على هذا المتصفح."
     )
+
+    # A browser that refuses notifications: the button says so, and nothing is subscribed.
+    refusing = new_page()
+    refusing.add_init_script(FAKE_PUSH % json.dumps(keys.subscription(endpoint + "-refused")))
+    refusing.goto("/")
+    refusing.get_by_role("button", name="تنبيهات الأخبار العاجلة").click()
+    expect(refusing.locator("[data-alerts-status]")).to_contain_text("رفض المتصفح التنبيهات")
+    expect(refusing.get_by_role("button", name="تنبيهات الأخبار العاجلة")).to_be_disabled()
+    screenshot(refusing, "browser-refused")
+    assert PushSubscription.objects.count() == 1
 
     # The desk: from the story's form, one confirmation that says to how many.
     desk = new_page()
