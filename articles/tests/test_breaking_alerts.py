@@ -122,6 +122,9 @@ def test_a_body_that_is_not_json_or_too_big_is_refused_in_arabic(client):
     response = post_json(client, SUBSCRIBE, b"\xff{not json")
     assert response.status_code == 400
     assert "غير مفهوم" in response.json()["error"]
+    deep = post_json(client, SUBSCRIBE, "[" * 2000 + "]" * 2000)
+    assert deep.status_code == 400
+    assert "غير مفهوم" in deep.json()["error"]
     big = {"endpoint": FCM, "keys": _keys(), "padding": "x" * 5000}
     response = post_json(client, SUBSCRIBE, big)
     assert response.status_code == 413
