@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,8 +35,6 @@ from django.db.models import F
 from django.templatetags.static import static
 from django.utils import timezone
 from django_tasks import task
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from articles import events
 from articles.models import Alert, Article, Masthead, PushKeys, PushSubscription
@@ -275,6 +272,12 @@ def _claim(alert_id: int) -> Alert | None:
 @task()
 def deliver_alert(*, alert_id: int) -> dict:
     """Send one alert to every subscription; idempotent (a second run finds it claimed)."""
+    # Here, not at the top: the web processes, which only take subscriptions, never load the
+    # HTTP clients (requests, aiohttp) that pywebpush brings.
+    import requests
+    from py_vapid import Vapid
+    from pywebpush import WebPushException, webpush
+
     alert = _claim(alert_id)
     if alert is None:
         return {"skipped": True}
