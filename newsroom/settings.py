@@ -464,6 +464,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, *_MEDIA_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The alerts' service worker, /sw.js (articles/web/alerts.py).
+        "worker-src": [SELF],
         "media-src": [SELF, *_MEDIA_ORIGIN],
         "frame-src": _EMBED_ORIGINS or [NONE],
         "object-src": [NONE],
@@ -517,3 +519,23 @@ NEWSROOM_BREAKING_MAX_AGE_MINUTES = int(os.environ.get("NEWSROOM_BREAKING_MAX_AG
 NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS = int(
     os.environ.get("NEWSROOM_PREVIEW_LINK_MAX_AGE_HOURS", "48")
 )
+
+# Breaking alerts by Web Push (articles/alerts.py; README "Breaking alerts"). The VAPID keys are
+# this install's own, made on first need and kept in the database, never in the source.
+# No alert within this many minutes of the previous one, site-wide (and never two for one story).
+NEWSROOM_ALERT_MIN_MINUTES = int(os.environ.get("NEWSROOM_ALERT_MIN_MINUTES") or "10")
+# How long a push service keeps an alert for a phone that is off (seconds).
+NEWSROOM_ALERT_TTL_SECONDS = int(os.environ.get("NEWSROOM_ALERT_TTL_SECONDS") or "3600")
+# The VAPID contact push services may write to about this site's alerts (mailto: or https:).
+NEWSROOM_PUSH_CONTACT = os.environ.get("NEWSROOM_PUSH_CONTACT") or "mailto:webmaster@localhost"
+# The push services subscriptions may point at (a host or a parent domain, HTTPS only): the
+# browsers' own; anything else is refused, so the site never posts to an address a stranger chose.
+NEWSROOM_PUSH_SERVICE_HOSTS = env_list(
+    "NEWSROOM_PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+)
+# Tests only: also take plain http://127.0.0.1 endpoints (the tests' loopback push service).
+NEWSROOM_PUSH_ALLOW_LOOPBACK = env_bool("NEWSROOM_PUSH_ALLOW_LOOPBACK", False)
+# New subscriptions one address may make in an hour.
+NEWSROOM_PUSH_SUBSCRIBE_PER_HOUR = int(os.environ.get("NEWSROOM_PUSH_SUBSCRIBE_PER_HOUR") or "10")
+NEWSROOM_PUSH_TIMEOUT_SECONDS = float(os.environ.get("NEWSROOM_PUSH_TIMEOUT_SECONDS") or "10")

@@ -24,7 +24,7 @@ from reversion import set_comment as set_revision_comment
 from reversion.admin import VersionAdmin
 
 from articles import images, preview, search, workflow
-from articles.admin import drafts, history, richtext
+from articles.admin import alerts, drafts, history, richtext
 from articles.admin.dashboard import count_phrase
 from articles.admin.forms import (
     ArticleAdminForm,
@@ -601,6 +601,10 @@ class ArticleAdmin(VersionAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_send_alert"] = alerts.can_offer_alert(article=obj, user=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     # Columns and read-only fields ------------------------------------------------------------
 
     @admin.display(description="الصورة")
@@ -806,6 +810,13 @@ class ArticleAdmin(VersionAdmin):
                 "<path:object_id>/history/compare/",
                 wrap(self.compare_view),
                 name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/alert/",
+                wrap(
+                    lambda request, object_id: alerts.alert_confirm_view(self, request, object_id)
+                ),
+                name="articles_article_alert",
             ),
             path(
                 "<path:object_id>/share-preview/",

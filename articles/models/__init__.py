@@ -1,5 +1,6 @@
 """The newsroom's domain: sections, staff, articles and the masthead."""
 
+from articles.models.alerts import Alert, PushKeys, PushSubscription
 from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, ArticleTransition
 from articles.models.autosave import Autosave, EditingPresence
 from articles.models.corrections import Correction
@@ -12,6 +13,7 @@ from articles.models.share_links import SharePreviewLink
 from articles.models.tags import Tag, TaggedArticle
 
 __all__ = [
+    "Alert",
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
@@ -22,6 +24,8 @@ __all__ = [
     "EditingPresence",
     "Editor",
     "Masthead",
+    "PushKeys",
+    "PushSubscription",
     "SearchDocument",
     "SearchWord",
     "Section",

@@ -188,3 +188,27 @@ def client_of(db):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def push_service(settings):
+    """A push service on loopback (articles/tests/push_service.py) that the site may send to:
+    started for the test, stopped after it."""
+    from articles.tests.push_service import PushService
+
+    settings.NEWSROOM_PUSH_ALLOW_LOOPBACK = True
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def run_queued_tasks():
+    """Run every task waiting in the database queue, as `manage.py db_worker` does, then return.
+    (The worker commits as it goes: tests that use it need `transaction=True`.)"""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 from articles.converters import RowIdConverter, UnicodeSlugConverter
 from articles.pagecache import deps
 from articles.pagecache import pages as caching
-from articles.web import feeds, views
+from articles.web import alerts, feeds, views
 from articles.web.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -43,6 +43,11 @@ urlpatterns = [
     path("robots.txt", views.RobotsTxtView.as_view(), name="robots"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("manifest.webmanifest", views.ManifestView.as_view(), name="manifest"),
+    # Breaking alerts (articles/web/alerts.py): the service worker from the root, its endpoints.
+    path("sw.js", alerts.service_worker, name="service_worker"),
+    path("alerts/key/", alerts.public_key, name="alerts_key"),
+    path("alerts/subscribe/", alerts.subscribe, name="alerts_subscribe"),
+    path("alerts/unsubscribe/", alerts.unsubscribe, name="alerts_unsubscribe"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<id:pk>/", views.PreviewView.as_view(), name="preview"),
