@@ -258,20 +258,30 @@ def payload(alert: Alert) -> dict:
 
 
 def _claim(alert_id: int) -> Alert | None:
+    """The alert to deliver, marked as being sent: a queued one, or one whose delivery was cut
+    short (the queue runs it again when its killed worker restarts); None once delivered."""
     with transaction.atomic():
         alert = (
             Alert.objects.select_for_update().select_related("article").filter(pk=alert_id).first()
         )
-        if alert is None or alert.status != Alert.Status.QUEUED:
+        if alert is None or alert.status == Alert.Status.DELIVERED:
             return None
         alert.status = Alert.Status.SENDING
         alert.save(update_fields=["status"])
         return alert
 
 
+# Subscriptions sent to between two records of the delivery's progress: a delivery resumed
+# after a crash sends again to at most this many, and the notification's tag makes a phone
+# that gets it twice show it once.
+DELIVERY_BATCH = 100
+
+
 @task()
 def deliver_alert(*, alert_id: int) -> dict:
-    """Send one alert to every subscription; idempotent (a second run finds it claimed)."""
+    """Send one alert to every subscription, a batch at a time, recording its progress: run
+    again (its worker killed mid-way), it resumes after the last batch recorded; once
+    delivered, a run sends nothing."""
     # Here, not at the top: the web processes, which only take subscriptions, never load the
     # HTTP clients (requests, aiohttp) that pywebpush brings.
     import requests
@@ -283,54 +293,60 @@ def deliver_alert(*, alert_id: int) -> dict:
         return {"skipped": True}
     vapid = Vapid.from_pem(PushKeys.current().private_key.encode("ascii"))
     data = json.dumps(payload(alert), ensure_ascii=False)
-    sent = failed = 0
-    gone_ids, ok_ids, failed_ids = [], [], []
-    last_error = ""
+    through = alert.delivered_through
     # One session: its connections are reused across a push service's subscriptions. A push
     # service never redirects; one that tries is a failure, not a request to another address.
     session = requests.Session()
     session.max_redirects = 0
-    for subscription in PushSubscription.objects.order_by("pk").iterator():
-        try:
-            webpush(
-                subscription_info=subscription.info(),
-                data=data,
-                vapid_private_key=vapid,
-                vapid_claims={"sub": settings.NEWSROOM_PUSH_CONTACT},
-                ttl=settings.NEWSROOM_ALERT_TTL_SECONDS,
-                headers={"Urgency": "high"},
-                timeout=settings.NEWSROOM_PUSH_TIMEOUT_SECONDS,
-                requests_session=session,
+    while batch := list(
+        PushSubscription.objects.filter(pk__gt=through).order_by("pk")[:DELIVERY_BATCH]
+    ):
+        gone_ids, ok_ids, failed_ids = [], [], []
+        last_error = ""
+        for subscription in batch:
+            try:
+                webpush(
+                    subscription_info=subscription.info(),
+                    data=data,
+                    vapid_private_key=vapid,
+                    vapid_claims={"sub": settings.NEWSROOM_PUSH_CONTACT},
+                    ttl=settings.NEWSROOM_ALERT_TTL_SECONDS,
+                    headers={"Urgency": "high"},
+                    timeout=settings.NEWSROOM_PUSH_TIMEOUT_SECONDS,
+                    requests_session=session,
+                )
+            except WebPushException as error:
+                status = getattr(error.response, "status_code", None)
+                if status in (404, 410):
+                    gone_ids.append(subscription.pk)
+                    continue
+                failed_ids.append(subscription.pk)
+                last_error = f"{status or ''} {error}".strip()[:500]
+            except Exception as error:  # a network error, a refused key: count it, go on
+                failed_ids.append(subscription.pk)
+                last_error = f"{type(error).__name__}: {error}"[:500]
+            else:
+                ok_ids.append(subscription.pk)
+        through = batch[-1].pk
+        with transaction.atomic():
+            PushSubscription.objects.filter(pk__in=gone_ids).delete()
+            PushSubscription.objects.filter(pk__in=ok_ids).update(
+                last_success_at=timezone.now(), failures=0
             )
-        except WebPushException as error:
-            status = getattr(error.response, "status_code", None)
-            if status in (404, 410):
-                gone_ids.append(subscription.pk)
-                continue
-            failed += 1
-            failed_ids.append(subscription.pk)
-            last_error = f"{status or ''} {error}".strip()[:500]
-        except Exception as error:  # a network error, a refused key: count it, go on
-            failed += 1
-            failed_ids.append(subscription.pk)
-            last_error = f"{type(error).__name__}: {error}"[:500]
-        else:
-            sent += 1
-            ok_ids.append(subscription.pk)
+            PushSubscription.objects.filter(pk__in=failed_ids).update(failures=F("failures") + 1)
+            Alert.objects.filter(pk=alert.pk).update(
+                sent=F("sent") + len(ok_ids),
+                failed=F("failed") + len(failed_ids),
+                gone=F("gone") + len(gone_ids),
+                delivered_through=through,
+                **({"last_error": last_error} if last_error else {}),
+            )
     session.close()
-    now = timezone.now()
-    with transaction.atomic():
-        PushSubscription.objects.filter(pk__in=gone_ids).delete()
-        PushSubscription.objects.filter(pk__in=ok_ids).update(last_success_at=now, failures=0)
-        PushSubscription.objects.filter(pk__in=failed_ids).update(failures=F("failures") + 1)
-        Alert.objects.filter(pk=alert.pk).update(
-            status=Alert.Status.DELIVERED,
-            delivered_at=now,
-            sent=sent,
-            failed=failed,
-            gone=len(gone_ids),
-            last_error=last_error,
-        )
+    Alert.objects.filter(pk=alert.pk).update(
+        status=Alert.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    alert.refresh_from_db()
+    sent, failed = alert.sent, alert.failed
     if failed:
-        log.warning("alert %s: %s deliveries failed (%s)", alert.pk, failed, last_error)
-    return {"sent": sent, "failed": failed, "gone": len(gone_ids)}
+        log.warning("alert %s: %s deliveries failed (%s)", alert.pk, failed, alert.last_error)
+    return {"sent": sent, "failed": failed, "gone": alert.gone}

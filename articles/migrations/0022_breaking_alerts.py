@@ -50,69 +50,149 @@ def revoke(apps, schema_editor):
             )
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0021_corrections_and_withdrawal_note'),
+        ("articles", "0021_corrections_and_withdrawal_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='نص التنبيه')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='وقت الإرسال')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='اكتمل في')),
-                ('status', models.CharField(choices=[('queued', 'في الانتظار'), ('sending', 'يُرسل'), ('delivered', 'أُرسل')], default='queued', max_length=20, verbose_name='الحالة')),
-                ('subscribers', models.PositiveIntegerField(default=0, verbose_name='المشتركون عند الإرسال')),
-                ('sent', models.PositiveIntegerField(default=0, verbose_name='سُلّم')),
-                ('failed', models.PositiveIntegerField(default=0, verbose_name='أخفق')),
-                ('gone', models.PositiveIntegerField(default=0, verbose_name='اشتراكات منتهية حُذفت')),
-                ('last_error', models.TextField(blank=True, verbose_name='آخر خطأ')),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='alert', to='articles.article', verbose_name='الخبر')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='أرسله')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="نص التنبيه")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="وقت الإرسال"
+                    ),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="اكتمل في"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "في الانتظار"),
+                            ("sending", "يُرسل"),
+                            ("delivered", "أُرسل"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="الحالة",
+                    ),
+                ),
+                (
+                    "subscribers",
+                    models.PositiveIntegerField(default=0, verbose_name="المشتركون عند الإرسال"),
+                ),
+                ("sent", models.PositiveIntegerField(default=0, verbose_name="سُلّم")),
+                ("failed", models.PositiveIntegerField(default=0, verbose_name="أخفق")),
+                (
+                    "gone",
+                    models.PositiveIntegerField(default=0, verbose_name="اشتراكات منتهية حُذفت"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="آخر خطأ")),
+                (
+                    "delivered_through",
+                    models.BigIntegerField(
+                        default=0, editable=False, verbose_name="آخر اشتراك وصله التنبيه"
+                    ),
+                ),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert",
+                        to="articles.article",
+                        verbose_name="الخبر",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="أرسله",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'تنبيه عاجل',
-                'verbose_name_plural': 'التنبيهات العاجلة',
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('send_alert', 'يرسل تنبيهًا عاجلًا إلى هواتف القراء')],
+                "verbose_name": "تنبيه عاجل",
+                "verbose_name_plural": "التنبيهات العاجلة",
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("send_alert", "يرسل تنبيهًا عاجلًا إلى هواتف القراء")],
             },
         ),
         migrations.CreateModel(
-            name='PushKeys',
+            name="PushKeys",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('private_key', models.TextField(editable=False)),
-                ('public_key', models.CharField(editable=False, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("private_key", models.TextField(editable=False)),
+                ("public_key", models.CharField(editable=False, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'مفاتيح التنبيهات (VAPID)',
-                'verbose_name_plural': 'مفاتيح التنبيهات (VAPID)',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='push_keys_one_row')],
+                "verbose_name": "مفاتيح التنبيهات (VAPID)",
+                "verbose_name_plural": "مفاتيح التنبيهات (VAPID)",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("pk", 1)), name="push_keys_one_row")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PushSubscription',
+            name="PushSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', models.URLField(max_length=1000, unique=True, verbose_name='عنوان خدمة الدفع')),
-                ('p256dh', models.CharField(max_length=100, verbose_name='مفتاح المتصفح')),
-                ('auth', models.CharField(max_length=30, verbose_name='سر المصادقة')),
-                ('client_hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='اشترك في')),
-                ('last_success_at', models.DateTimeField(blank=True, null=True, verbose_name='آخر تسليم')),
-                ('failures', models.PositiveIntegerField(default=0, verbose_name='إخفاقات متتالية')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "endpoint",
+                    models.URLField(max_length=1000, unique=True, verbose_name="عنوان خدمة الدفع"),
+                ),
+                ("p256dh", models.CharField(max_length=100, verbose_name="مفتاح المتصفح")),
+                ("auth", models.CharField(max_length=30, verbose_name="سر المصادقة")),
+                ("client_hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="اشترك في"
+                    ),
+                ),
+                (
+                    "last_success_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="آخر تسليم"),
+                ),
+                (
+                    "failures",
+                    models.PositiveIntegerField(default=0, verbose_name="إخفاقات متتالية"),
+                ),
             ],
             options={
-                'verbose_name': 'اشتراك في التنبيهات',
-                'verbose_name_plural': 'الاشتراكات في التنبيهات',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['client_hash', 'created_at'], name='push_sub_client_idx')],
+                "verbose_name": "اشتراك في التنبيهات",
+                "verbose_name_plural": "الاشتراكات في التنبيهات",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["client_hash", "created_at"], name="push_sub_client_idx")
+                ],
             },
         ),
         migrations.RunPython(grant, revoke),

@@ -130,6 +130,9 @@ class Alert(models.Model):
     failed = models.PositiveIntegerField("أخفق", default=0)
     gone = models.PositiveIntegerField("اشتراكات منتهية حُذفت", default=0)
     last_error = models.TextField("آخر خطأ", blank=True)
+    # The delivery goes through the subscriptions in id order, a batch at a time, and records
+    # here the last one it dealt with: a delivery cut short (its worker killed) resumes after it.
+    delivered_through = models.BigIntegerField("آخر اشتراك وصله التنبيه", default=0, editable=False)
 
     class Meta:
         verbose_name = "تنبيه عاجل"

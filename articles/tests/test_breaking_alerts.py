@@ -356,6 +356,26 @@ def test_running_the_delivery_twice_sends_once(
 
 
 @delivery
+def test_a_delivery_cut_short_by_a_killed_worker_resumes_after_the_readers_it_reached(
+    push_service, superdesk, breaking_story, run_queued_tasks, monkeypatch
+):
+    monkeypatch.setattr(alerts, "DELIVERY_BATCH", 2)
+    for name in ("one", "two", "three"):
+        subscribe(push_service, name)
+    alert = alerts.alert_send(article=breaking_story, by=superdesk)
+    # What the first batch left recorded when the worker was killed during the second: the
+    # queue gives the task to the restarted worker (run_tasks), which runs it from the start.
+    first_two = PushSubscription.objects.order_by("pk")[1].pk
+    Alert.objects.filter(pk=alert.pk).update(
+        status=Alert.Status.SENDING, sent=2, delivered_through=first_two
+    )
+    run_queued_tasks()
+    assert [d.path for d in push_service.wait_for(2, timeout=1)] == ["/push/three"]
+    alert.refresh_from_db()
+    assert (alert.status, alert.sent, alert.failed, alert.gone) == ("delivered", 3, 0, 0)
+
+
+@delivery
 def test_a_send_that_rolls_back_enqueues_nothing(
     push_service, superdesk, breaking_story, run_queued_tasks
 ):
