@@ -198,6 +198,8 @@ def test_the_service_worker_is_served_from_the_root_as_javascript_under_the_site
     assert policy["script-src"] == "'self'"
     assert policy["worker-src"] == "'self'"
     assert policy["default-src"] == "'self'"
+    head = client.head("/sw.js")  # what a browser's update check may send
+    assert (head.status_code, head["Content-Type"]) == (200, "text/javascript; charset=utf-8")
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles import alerts
 from articles.models import PushKeys
@@ -28,7 +28,7 @@ SERVICE_WORKER = (Path(__file__).resolve().parent / "sw.js").read_text(encoding=
 MAX_BODY_BYTES = 4096
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     response = HttpResponse(SERVICE_WORKER, content_type="text/javascript; charset=utf-8")
     # Browsers look for a new worker at least daily anyway; this makes them look every time.
@@ -37,7 +37,7 @@ def service_worker(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def public_key(request):
     return JsonResponse({"publicKey": PushKeys.current().public_key})
 
