@@ -20,6 +20,7 @@ from articles.models import Article
 from articles.reading.queries import story_for_reader
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_body
 from articles.tests.factories import ArticleFactory, EditorFactory
+from articles.web import frame
 
 DATA = Path(__file__).parent / "data"
 PAYLOADS = (DATA / "xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
@@ -49,13 +50,14 @@ def is_data_block(element) -> bool:
 
 
 def without_the_sites_own_script(page):
-    """The page with base.html's one script (articles/site.js, from our static files, in the
+    """The page with base.html's scripts (frame.SITE_SCRIPTS, from our static files, in the
     <head>, where no article body reaches) taken out: whatever script is left came from a body."""
     head = page.find("head")
+    own = {static(name) for name in frame.SITE_SCRIPTS}
     for element in list(head if head is not None else []):
         if (
             element.tag == "script"
-            and element.attrib.get("src") == static("articles/site.js")
+            and element.attrib.get("src") in own
             and not (element.text or "").strip()
         ):
             head.remove(element)

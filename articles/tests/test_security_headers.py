@@ -6,6 +6,8 @@ import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
+from articles.web import frame
+
 pytestmark = pytest.mark.django_db
 
 
@@ -87,7 +89,7 @@ def test_public_pages_have_no_inline_script_or_style_for_the_policy_to_block(cli
         # besides the site's own script files (from 'self', as the policy allows): the page's
         # enhancements and the breaking alerts' button.
         html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
-        for name in ("articles/site.js", "articles/alerts.js"):
+        for name in frame.SITE_SCRIPTS:
             own = f'<script src="{static(name)}" defer></script>'
             assert html.count(own) == 1, url
             html = html.replace(own, "")

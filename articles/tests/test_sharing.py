@@ -4,9 +4,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import html5lib
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.tests.factories import ArticleFactory
+from articles.web import frame
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +79,9 @@ def test_the_share_script_comes_from_our_own_origin(client, published_article):
     html = client.get(published_article.get_absolute_url()).content.decode()
     document = html5lib.parse(html)
     scripts = [s for s in document.iter(f"{HTML}script") if s.get("type") != "application/ld+json"]
-    assert [urlsplit(s.get("src")).path.rsplit("/", 1)[-1] for s in scripts] == ["site.js"]
+    assert [urlsplit(s.get("src")).path for s in scripts] == [
+        static(name) for name in frame.SITE_SCRIPTS
+    ]
     assert all(s.get("src").startswith("/static/") for s in scripts)
 
 

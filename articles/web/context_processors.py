@@ -39,4 +39,5 @@ def masthead(request):
         "masthead_credit": _credit_line(masthead, editor_in_chief),
         "nav_sections": SimpleLazyObject(lambda: frame.navigation_sections(request)),
         "footer_staff": staff,
+        "site_scripts": frame.SITE_SCRIPTS,
     }
