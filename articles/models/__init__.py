@@ -4,6 +4,7 @@ from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, Ar
 from articles.models.autosave import Autosave, EditingPresence
 from articles.models.corrections import Correction
 from articles.models.editors import Editor
+from articles.models.live import LiveEntry
 from articles.models.masthead import Masthead
 from articles.models.readcounts import DailyReadCount
 from articles.models.search import SearchDocument, SearchWord
@@ -21,6 +22,7 @@ __all__ = [
     "DailyReadCount",
     "EditingPresence",
     "Editor",
+    "LiveEntry",
     "Masthead",
     "SearchDocument",
     "SearchWord",
