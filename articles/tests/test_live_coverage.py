@@ -517,3 +517,14 @@ def test_the_live_desks_list_costs_the_same_queries_however_many_entries_and_sto
     for number in range(30):
         post(live_story, desk_editor, body=f"<p>{number}</p>")
     assert count() == few
+
+
+def test_the_demo_paper_carries_a_live_coverage_of_the_match(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    story = Article.objects.get(live_started_at__isnull=False)
+    assert story.live_ended_at is not None
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "أبرز النقاط" in page and "انتهت التغطية المباشرة" in page
+    assert LiveEntry.objects.filter(article=story, state=State.PUBLISHED).count() == 5
