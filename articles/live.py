@@ -13,7 +13,7 @@ Roles (`articles/roles.py`, migration 0022): a reporter writes entries, which st
 they send them to the desk (`live_entry_submit`); a desk editor or the chief publishes them
 (`live_entry_publish`), posts published entries directly, pins key points, edits or deletes
 anyone's entry, and starts and ends the coverage. A reporter changes or deletes only their own
-entries not yet published.
+draft entries.
 """
 
 import reversion
@@ -33,7 +33,7 @@ WRITE_REFUSAL = "ليس لك أن تكتب تدوينات في التغطية ا
 PUBLISH_REFUSAL = (
     "ليس لك أن تنشر تدوينة أو تثبتها؛ ذلك من عمل محرري الديسك ورئيس التحرير. أرسلها إلى الديسك."
 )
-OTHERS_REFUSAL = "لا تعدّل ولا تحذف إلا تدويناتك أنت التي لم تُنشر بعد."
+OTHERS_REFUSAL = "لا تعدّل ولا تحذف إلا مسودات تدويناتك أنت التي لم ترسلها إلى الديسك."
 
 # What a change of an entry may touch (keyword arguments of `live_entry_change`).
 ENTRY_FIELDS = ("body", "photo", "photo_alt", "photo_caption")
@@ -52,14 +52,15 @@ def can_publish_live(user: User) -> bool:
 
 
 def can_change_entry(*, entry: LiveEntry, user: User) -> bool:
-    """The desk changes any entry; a reporter their own, until it is published."""
+    """The desk changes any entry; a reporter their own drafts (once sent to the desk, an
+    entry is the desk's to publish, change or delete, as a story in review is)."""
     if can_publish_live(user):
         return True
     return (
         can_write_live(user)
         and user.is_authenticated
         and entry.created_by_id == user.pk
-        and entry.state != State.PUBLISHED
+        and entry.state == State.DRAFT
     )
 
 

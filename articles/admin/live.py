@@ -12,6 +12,7 @@ deleted entries included (django-reversion), read-only here.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -78,12 +79,16 @@ class LiveEntryAdmin(VersionAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return (
+        entries = (
             super()
             .get_queryset(request)
             .defer("article__body", "article__dek")
             .order_by("-created_at", "-pk")
         )
+        if not live.can_publish_live(request.user):
+            # A reporter sees what readers see, and their own drafts and entries in review.
+            entries = entries.filter(Q(state=State.PUBLISHED) | Q(created_by=request.user))
+        return entries
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -93,7 +93,9 @@ def test_a_reporter_cannot_publish_an_entry_it_waits_for_the_desk(
     assert LiveEntry.objects.get().state == State.REVIEW
     with pytest.raises(PermissionDenied):
         live.live_entry_publish(entry=entry, by=reporter)
-    # Once in review it is the desk's: the reporter may no longer change it... until sent back.
+    # Once in review it is the desk's: the reporter may no longer change it.
+    with pytest.raises(PermissionDenied):
+        live.live_entry_change(entry=entry, by=reporter, body="تعديل في المراجعة")
     live.live_entry_publish(entry=entry, by=desk_editor)
     entry.refresh_from_db()
     assert entry.state == State.PUBLISHED and entry.posted_at is not None
@@ -498,6 +500,18 @@ def test_a_reporters_entry_from_the_admin_goes_to_the_desk(client_of, live_story
     assert client.post(start).status_code == 403
     live_story.refresh_from_db()
     assert live_story.is_live
+
+
+def test_a_reporter_sees_published_entries_and_their_own_not_others_drafts(
+    client_of, live_story, reporter, other_reporter
+):
+    post(live_story, other_reporter, body="<p>مسودة زميله</p>")
+    post(live_story, reporter, body="<p>مسودتي أنا</p>")
+    listing = client_of(reporter).get(
+        f"/admin/articles/liveentry/?article__id__exact={live_story.pk}"
+    )
+    page = listing.content.decode()
+    assert "مسودتي أنا" in page and "مسودة زميله" not in page
 
 
 def test_the_live_desks_list_costs_the_same_queries_however_many_entries_and_stories(

@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 
 from articles import live
 from articles.models import LiveEntry
+from articles.tests.e2e import accessibility, html_checker
 from articles.tests.e2e.admin_ui import ckeditor_focus, ckeditor_type
+from articles.tests.e2e.conftest import VIEWPORTS
 from articles.tests.factories import ArticleFactory
 
 FIRST = "افتتح رئيس المجلس الجلسة في موعدها بحضور ثلثي الأعضاء."
@@ -62,3 +64,31 @@ def test_a_readers_open_live_page_shows_the_desks_new_entry_unprompted(
     expect(entries).not_to_contain_text(FIRST, timeout=WITHIN_MS)
     assert time.monotonic() - deleted_at <= WITHIN_MS / 1000
     assert reader.evaluate("window.newsroomNotReloaded === true")
+
+
+def test_a_live_storys_page_passes_axe_and_the_html_checker(
+    new_page, client, desk_account, paper, tmp_path
+):
+    story = paper.lead
+    live.live_start(article=story, by=desk_account)
+    for number in range(3):
+        live.live_entry_post(
+            article=story,
+            by=desk_account,
+            body=f"<p>تدوينة رقم {number} مع اسم لاتيني <b>NATO</b>.</p>",
+            pinned=number == 1,
+        )
+    ended = ArticleFactory(section=paper.sections[0], headline="تغطية انتهت")
+    live.live_start(article=ended, by=desk_account)
+    live.live_entry_post(article=ended, by=desk_account, body="<p>آخر ما جرى.</p>")
+    live.live_end(article=ended, by=desk_account)
+    urls = {"live-story": story.get_absolute_url(), "ended-live-story": ended.get_absolute_url()}
+    for viewport in VIEWPORTS.values():
+        page = new_page(viewport)
+        for url in urls.values():
+            page.goto(url)
+            violations = accessibility.axe_violations(page)
+            assert not violations, accessibility.describe(violations)
+    documents = {name: client.get(url).content.decode() for name, url in urls.items()}
+    errors = html_checker.nu_html_errors(documents, tmp_path)
+    assert not any(errors.values()), html_checker.describe(errors)
