@@ -191,6 +191,9 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         live = queries.live_coverage_of(self.object)
         if live is not None:
             self.depends_on(Dep.live(self.object.pk))
+            # Its entries change the page without touching the story's row, and a deleted one
+            # leaves no time behind: the ETag alone answers conditional requests.
+            self.last_modified = None
         article_json_ld = previews.article_json_ld(
             article=self.object,
             tags=tags,
@@ -286,27 +289,25 @@ class LiveEntriesView(View):
     """`/live/<id>/entries/`: a published live story's entries as JSON, the same address for
     every reader, so the page cache and a CDN keep one copy: served from the page cache until
     one of its published entries changes (Dep.live) or the story does (Dep.article), with an
-    ETag and Last-Modified for conditional requests (304), public and short-lived. Drafts and
+    ETag for conditional requests (304), public and short-lived. Drafts and
     entries in review are never in it; a story not published (or never live) is a 404."""
 
     http_method_names = ["get", "head"]
 
     def get(self, request, pk):
+        # No Last-Modified: a deleted entry changes the answer but leaves no time behind, so
+        # only the ETag (the answer's own hash) says whether a reader's copy still holds.
         return caching.serve_cached(
             request,
             lambda: self.build(request, pk),
             {Dep.article(pk), Dep.live(pk)},
-            last_modified=lambda: self.last_modified,
             shared_seconds=(LIVE_BROWSER_SECONDS, LIVE_CDN_SECONDS),
         )
-
-    last_modified = None
 
     def build(self, request, pk):
         live = queries.live_coverage_for_reader(pk)
         if live is None:
             raise Http404
-        self.last_modified = live.last_changed_at
         masthead = frame.masthead(request)
         context = {"masthead": masthead}
         entries = [
