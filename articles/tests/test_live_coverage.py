@@ -165,7 +165,7 @@ def test_an_entry_is_cleaned_like_a_body(live_story, desk_editor):
 
 
 def test_an_entrys_photo_is_validated_stripped_and_rendered(
-    live_story, desk_editor, commit, media_in_tmp
+    client, live_story, desk_editor, commit, media_in_tmp
 ):
     entry = commit(
         lambda: post(live_story, desk_editor, photo=jpeg_upload(), photo_alt="المنصة قبل الجلسة")
@@ -173,6 +173,10 @@ def test_an_entrys_photo_is_validated_stripped_and_rendered(
     assert entry.photo.name.startswith("live/")
     assert (entry.photo_width, entry.photo_height) == (640, 360)
     assert images.metadata_found(default_storage.open(entry.photo.name).read()) == []
+    page = client.get(live_story.get_absolute_url()).content.decode()
+    figure = re.search(rf'id="entry-{entry.pk}".*?</article>', page, re.S).group(0)
+    assert 'alt="المنصة قبل الجلسة"' in figure and "/renditions/live/" in figure
+    assert json_ld(client.get(live_story.get_absolute_url()))["liveBlogUpdate"][0]["image"]
     for width in (480,):
         for extension in ("webp", "jpg"):
             assert default_storage.exists(images.rendition_name(entry.photo.name, width, extension))
