@@ -566,3 +566,53 @@ def test_the_demo_paper_carries_a_live_coverage_of_the_match(client, db):
     page = client.get(story.get_absolute_url()).content.decode()
     assert "أبرز النقاط" in page and "انتهت التغطية المباشرة" in page
     assert LiveEntry.objects.filter(article=story, state=State.PUBLISHED).count() == 5
+
+
+def test_the_desk_publishes_a_reporters_entry_in_review_from_the_list(
+    client_of, live_story, reporter, desk_editor
+):
+    entry = post(live_story, reporter, body="<p>من الميدان</p>")
+    live.live_entry_submit(entry=entry, by=reporter)
+    client = client_of(desk_editor)
+    desk = f"/admin/articles/liveentry/?article__id__exact={live_story.pk}"
+    response = client.post(
+        desk, {"action": "publish_selected", "_selected_action": [entry.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.state == State.PUBLISHED
+    client.post(desk, {"action": "pin_selected", "_selected_action": [entry.pk]})
+    entry.refresh_from_db()
+    assert entry.pinned
+    # A reporter is offered none of the desk's actions.
+    page = client_of(reporter).get(desk).content.decode()
+    assert "publish_selected" not in page and "pin_selected" not in page
+
+
+def test_a_photo_posted_from_the_live_desk_is_stored_clean(
+    client_of, live_story, desk_editor, commit, media_in_tmp
+):
+    client = client_of(desk_editor)
+    response = commit(
+        lambda: client.post(
+            reverse("admin:articles_liveentry_add"),
+            {
+                "article": live_story.pk,
+                "body": "<p>صورة من القاعة</p>",
+                "photo": leaky_jpeg(),
+                "photo_alt": "القاعة",
+                "photo_caption": "قاعة المجلس",
+                "go": "on",
+            },
+        )
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = LiveEntry.objects.get()
+    assert entry.photo.name.startswith("live/")
+    assert images.metadata_found(default_storage.open(entry.photo.name).read()) == []
+    missing_alt = client.post(
+        reverse("admin:articles_liveentry_add"),
+        {"article": live_story.pk, "body": "<p>بلا وصف</p>", "photo": jpeg_upload(), "go": "on"},
+    )
+    assert missing_alt.status_code == 200
+    assert LiveEntry.objects.count() == 1
