@@ -92,3 +92,37 @@ def test_a_live_storys_page_passes_axe_and_the_html_checker(
     documents = {name: client.get(url).content.decode() for name, url in urls.items()}
     errors = html_checker.nu_html_errors(documents, tmp_path)
     assert not any(errors.values()), html_checker.describe(errors)
+
+
+def test_the_open_page_catches_up_after_failed_requests_without_losing_an_entry(
+    new_page, desk_account, paper
+):
+    story = ArticleFactory(section=paper.sections[0], headline="فرز الأصوات في الدائرة الأولى")
+    live.live_start(article=story, by=desk_account)
+    live.live_entry_post(article=story, by=desk_account, body="<p>بدأ الفرز.</p>")
+    reader = new_page()
+    reader.goto(story.get_absolute_url())
+    reader.evaluate("window.newsroomNotReloaded = true")
+    entries = reader.locator("[data-live-entries]")
+
+    # The endpoint fails (a dropped connection, a 503 from a proxy) while the desk posts twice.
+    failed = []
+
+    def fail(route):
+        failed.append(route.request.url)
+        route.fulfill(status=503, body="")
+
+    reader.route("**/live/*/entries/**", fail)
+    live.live_entry_post(article=story, by=desk_account, body="<p>فُرزت عشر لجان.</p>")
+    live.live_entry_post(article=story, by=desk_account, body="<p>فُرزت عشرون لجنة.</p>")
+    reader.wait_for_timeout(12_000)
+    assert failed, "the page kept asking while the endpoint failed"
+    expect(entries).not_to_contain_text("فُرزت عشر لجان")
+
+    # The endpoint is back: both entries arrive, in order, without a reload.
+    reader.unroute("**/live/*/entries/**")
+    expect(entries).to_contain_text("فُرزت عشرون لجنة", timeout=25_000)
+    expect(entries).to_contain_text("فُرزت عشر لجان")
+    texts = entries.locator("[data-entry-id]").all_inner_texts()
+    assert ["عشرون" in texts[0], "عشر لجان" in texts[1], "بدأ الفرز" in texts[2]] == [True] * 3
+    assert reader.evaluate("window.newsroomNotReloaded === true")
