@@ -359,10 +359,10 @@ class LiveCoverage:
 
     @property
     def last_changed_at(self) -> datetime:
-        times = [self.started_at, *(self.ended_at,)] if self.ended_at else [self.started_at]
-        for update in self.updates:
-            times.append(update.edited_at or update.posted_at)
-        return max(times)
+        """The coverage's newest moment: its start or end, an entry's posting or last edit."""
+        times = [self.started_at, self.ended_at]
+        times += [update.edited_at or update.posted_at for update in self.updates]
+        return max(time for time in times if time is not None)
 
     def story_url(self) -> str:
         return address("articles:article", pk=self.story_pk, slug=self.story_slug or "-")
