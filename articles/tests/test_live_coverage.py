@@ -616,3 +616,13 @@ def test_a_photo_posted_from_the_live_desk_is_stored_clean(
     )
     assert missing_alt.status_code == 200
     assert LiveEntry.objects.count() == 1
+
+
+def test_the_desks_dashboard_lists_live_entries_waiting_for_it(
+    client_of, live_story, reporter, desk_editor
+):
+    entry = post(live_story, reporter, body="<p>بانتظار الديسك</p>")
+    live.live_entry_submit(entry=entry, by=reporter)
+    page = client_of(desk_editor).get(reverse("admin:index")).content.decode()
+    assert "تدوينات مباشرة بانتظار الديسك" in page
+    assert reverse("admin:articles_liveentry_change", args=[entry.pk]) in page
