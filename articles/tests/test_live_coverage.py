@@ -626,3 +626,22 @@ def test_the_desks_dashboard_lists_live_entries_waiting_for_it(
     page = client_of(desk_editor).get(reverse("admin:index")).content.decode()
     assert "تدوينات مباشرة بانتظار الديسك" in page
     assert reverse("admin:articles_liveentry_change", args=[entry.pk]) in page
+
+
+def test_the_desk_reads_an_entrys_history_and_the_deleted_ones_but_cannot_revert_them(
+    client_of, live_story, desk_editor
+):
+    entry = post(live_story, desk_editor, body="<p>الصيغة الأولى</p>")
+    live.live_entry_change(entry=entry, by=desk_editor, body="<p>الصيغة الثانية</p>")
+    client = client_of(desk_editor)
+    history = client.get(reverse("admin:articles_liveentry_history", args=[entry.pk]))
+    assert history.status_code == 200
+    assert "عُدّلت تدوينة مباشرة" in history.content.decode()
+    pk = entry.pk
+    live.live_entry_delete(entry=entry, by=desk_editor)
+    recover_list = client.get(reverse("admin:articles_liveentry_recoverlist"))
+    assert recover_list.status_code == 200
+    version = Version.objects.get_deleted(LiveEntry).get(object_id=str(pk))
+    recover = reverse("admin:articles_liveentry_recover", args=[version.pk])
+    assert client.post(recover, {}).status_code == 403
+    assert not LiveEntry.objects.filter(pk=pk).exists()
