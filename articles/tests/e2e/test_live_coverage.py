@@ -48,6 +48,7 @@ def test_a_readers_open_live_page_shows_the_desks_new_entry_unprompted(
     desk.get_by_role("button", name="احفظ", exact=True).click()
     expect(desk.locator(".messagelist")).to_contain_text("حُفظت التدوينة")
     posted_at = time.monotonic()
+    expect(desk.locator("#live-desk")).to_contain_text("التغطية جارية")
     assert LiveEntry.objects.filter(article=story, state=LiveEntry.State.PUBLISHED).count() == 2
 
     # The reader did nothing: the new entry arrives, newest first, and is announced.
@@ -57,6 +58,7 @@ def test_a_readers_open_live_page_shows_the_desks_new_entry_unprompted(
     expect(reader.locator("[data-live-announcer]")).to_contain_text("تدوينة جديدة")
     assert reader.evaluate("window.newsroomNotReloaded === true"), "the page was reloaded"
     screenshot(reader, "the-new-entry-arrives")
+    screenshot(desk, "the-live-desk-after-posting")
 
     # A deletion reaches the open page the same way.
     live.live_entry_delete(entry=first, by=desk_account)
