@@ -1,6 +1,6 @@
 """Live coverage in a real browser: a reader's open page of a live story shows, by itself and
-within 15 seconds, an entry the desk posts afterwards in the live desk, and loses one the desk
-deletes; the page is never reloaded."""
+within 15 seconds, an entry the desk posts afterwards in the live desk, loses one the desk
+deletes and follows an edit; the page is never reloaded, and a failed request loses nothing."""
 
 import time
 
@@ -65,6 +65,14 @@ def test_a_readers_open_live_page_shows_the_desks_new_entry_unprompted(
     deleted_at = time.monotonic()
     expect(entries).not_to_contain_text(FIRST, timeout=WITHIN_MS)
     assert time.monotonic() - deleted_at <= WITHIN_MS / 1000
+
+    # And so does an edit, which the entry then says.
+    new = LiveEntry.objects.get(article=story)
+    live.live_entry_change(entry=new, by=desk_account, body=f"<p>{NEW} (بعد إعادة التصويت)</p>")
+    edited_at = time.monotonic()
+    expect(entries).to_contain_text("بعد إعادة التصويت", timeout=WITHIN_MS)
+    assert time.monotonic() - edited_at <= WITHIN_MS / 1000
+    expect(entries.locator(".live-entry__edited")).to_contain_text("عُدّلت")
     assert reader.evaluate("window.newsroomNotReloaded === true")
 
 
