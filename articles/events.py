@@ -42,7 +42,11 @@ def announces_refusals(action: str):
                     action=action,
                     reason=str(refusal),
                     article=kwargs.get("article")
-                    or getattr(kwargs.get("link") or kwargs.get("correction"), "article", None),
+                    or getattr(
+                        kwargs.get("link") or kwargs.get("correction") or kwargs.get("entry"),
+                        "article",
+                        None,
+                    ),
                 )
                 raise
 

@@ -710,7 +710,9 @@ BODY = RenditionSet("body", folder="uploads", widths=(480, 800, 1200))
 # The paper's logo in the masthead: shown at the masthead name's height, so a few widths cover
 # every screen and density (see `web/brand.py`).
 LOGO = RenditionSet("logo", folder="logos", widths=(240, 480, 960))
-RENDITION_SETS = (LEAD, SOCIAL, PORTRAIT, BODY, LOGO)
+# Photos of a live coverage's entries (articles/models/live.py), shown whole like the lead photo.
+LIVE = RenditionSet("live", folder="live", widths=(480, 800, 1200))
+RENDITION_SETS = (LEAD, SOCIAL, PORTRAIT, BODY, LOGO, LIVE)
 
 WEBP_OPTIONS = {"quality": 80, "method": 4}
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}

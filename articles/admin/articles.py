@@ -34,6 +34,7 @@ from articles.admin.forms import (
     CorrectionFormSet,
     display_name,
 )
+from articles.admin.live import live_desk_url
 from articles.converters import parse_id
 from articles.dates import newsroom_date
 from articles.models import Article, ArticleAuthor, Correction, Editor, Masthead, Section, Tag
@@ -425,6 +426,7 @@ class ArticleAdmin(VersionAdmin):
             "created_by",
             "updated_by",
             "transition_log",
+            "live_desk",
         ]
         user = request.user
         if not self.has_home_page_permission(request):
@@ -648,6 +650,23 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="آخر تعديل", ordering="updated_at")
     def updated(self, article):
         return list_datetime(article.updated_at, "عُدّل")
+
+    @admin.display(description="التغطية المباشرة")
+    def live_desk(self, article):
+        """The story's live desk, one click away: entries, start and end of the coverage."""
+        if article.pk is None:
+            return "احفظ الخبر أولًا، ثم افتح ديسك تغطيته المباشرة."
+        if article.is_live:
+            state = "جارية"
+        elif article.live_ended_at:
+            state = "انتهت"
+        else:
+            state = "لم تبدأ"
+        return format_html(
+            '{} — <a href="{}" id="live-desk-link">ديسك التغطية المباشرة</a>',
+            state,
+            live_desk_url(article.pk),
+        )
 
     @admin.display(description="سجل الحالات")
     def transition_log(self, article):

@@ -14,7 +14,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.models import Article, ArticleTransition
+from articles.models import Article, ArticleTransition, LiveEntry
+from articles.models.live import PUBLISH_LIVE_ENTRY
 
 Status = Article.Status
 QUEUE_LENGTH = 15
@@ -41,7 +42,18 @@ def desk_queues(*, user) -> dict:
     in_review = articles.filter(status=Status.REVIEW).order_by("updated_at")
     if not user.has_perm("articles.edit_others_article"):
         in_review = in_review.owned_by(user)
+    # Live entries reporters sent to the desk: for those who may publish them, else one's own.
+    live_in_review = LiveEntry.objects.filter(state=LiveEntry.State.REVIEW).select_related(
+        "article"
+    )
+    if not user.has_perm(PUBLISH_LIVE_ENTRY):
+        live_in_review = live_in_review.filter(created_by=user)
     return {
+        "live_in_review": list(
+            live_in_review.only("id", "created_at", "article__id", "article__headline").order_by(
+                "created_at"
+            )[:QUEUE_LENGTH]
+        ),
         "my_drafts": list(my_drafts[:QUEUE_LENGTH]),
         "in_review": list(in_review[:QUEUE_LENGTH]),
         "scheduled": list(articles.scheduled()[:QUEUE_LENGTH]),

@@ -5,6 +5,7 @@ from articles.models.articles import Article, ArticleAuthor, ArticleQuerySet, Ar
 from articles.models.autosave import Autosave, EditingPresence
 from articles.models.corrections import Correction
 from articles.models.editors import Editor
+from articles.models.live import LiveEntry
 from articles.models.masthead import Masthead
 from articles.models.readcounts import DailyReadCount
 from articles.models.search import SearchDocument, SearchWord
@@ -23,6 +24,7 @@ __all__ = [
     "DailyReadCount",
     "EditingPresence",
     "Editor",
+    "LiveEntry",
     "Masthead",
     "PushKeys",
     "PushSubscription",

@@ -300,6 +300,14 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
         editable=False,
         help_text="يظهر للقراء على صفحة الخبر بعد سحبه.",
     )
+    # Live coverage («تغطية مباشرة», articles/models/live.py): started and ended by the desk
+    # through `articles/live.py`; live while started and not ended.
+    live_started_at = models.DateTimeField(
+        "بدء التغطية المباشرة", null=True, blank=True, editable=False
+    )
+    live_ended_at = models.DateTimeField(
+        "نهاية التغطية المباشرة", null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -458,6 +466,11 @@ class Article(SearchAndShareTitles, CroppedPictures, models.Model):
     @property
     def is_published(self) -> bool:
         return self.is_public_state(status=self.status, published_at=self.published_at)
+
+    @property
+    def is_live(self) -> bool:
+        """The desk is covering the story live now (entries may be posted)."""
+        return self.live_started_at is not None and self.live_ended_at is None
 
     @property
     def effective_status(self) -> str:

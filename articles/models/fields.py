@@ -121,6 +121,7 @@ ARTICLE_FIELDS = (
     _admin_only("withdrawal_explanation", PUBLISHING, Source.FORM),
     _field("published_at", PUBLISHING, form=True, compare=N, restored=False, cards=True, lists=True, heads=True, page=True),  # noqa: E501
     _admin_only("transition_log", PUBLISHING, Source.DISPLAY),
+    _admin_only("live_desk", PUBLISHING, Source.DISPLAY),
     _field("is_breaking", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=True),  # noqa: E501
     _field("is_featured", HOME_PAGE, form=True, compare=N, restored=False, cards=False, lists=False, heads=True, page=False),  # noqa: E501
     _field("is_pinned", HOME_PAGE, form=True, compare=N, restored=False, cards=True, lists=False, heads=False, page=False),  # noqa: E501
@@ -135,6 +136,8 @@ ARTICLE_FIELDS = (
     _field("created_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
     _field("updated_at", INFO, form=False, compare=NO, restored=False, cards=True, lists=True, heads=False, page=True),  # noqa: E501
     _field("revised_at", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("live_started_at", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
+    _field("live_ended_at", NOT_IN_ADMIN, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=True),  # noqa: E501
     _field("updated_by", INFO, form=False, compare=NO, restored=False, cards=False, lists=False, heads=False, page=False),  # noqa: E501
 )
 # fmt: on

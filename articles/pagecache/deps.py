@@ -29,9 +29,10 @@ class Kind(StrEnum):
     SECTION = "section"
     EDITOR = "editor"
     TAG = "tag"
+    LIVE = "live"  # a live story's published entries: its live endpoint and its page
 
 
-KEYED = frozenset({Kind.ARTICLE, Kind.SECTION, Kind.EDITOR, Kind.TAG})
+KEYED = frozenset({Kind.ARTICLE, Kind.SECTION, Kind.EDITOR, Kind.TAG, Kind.LIVE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,12 @@ class Dep:
     @classmethod
     def tag(cls, slug: str) -> "Dep":
         return cls(Kind.TAG, slug)
+
+    @classmethod
+    def live(cls, article_id: int) -> "Dep":
+        """A live story's entries: bumped with `Dep.article` by every change of one of its
+        published entries (and nothing else), so its endpoint is rebuilt exactly then."""
+        return cls(Kind.LIVE, str(int(article_id)))
 
 
 SITE = Dep(Kind.SITE)
@@ -104,6 +111,9 @@ def of_article(*, article_id: int, section_slugs=(), editor_slugs=(), tag_slugs=
 _STORIES = {"articles.article", "articles.articleauthor", "articles.tag", "articles.taggedarticle"}
 # A story's notes (corrections, clarifications, updates) are read with it on its own page.
 _NOTES = "articles.correction"
+# A live story's entries are read on its page and by its live endpoint (with their authors'
+# names, which SITE vouches for).
+_LIVE_ENTRIES = "articles.liveentry"
 # Search's vocabulary grows as public stories are saved (HOME) and is rebuilt with the index.
 _VOCABULARY = "articles.searchword"
 MODELS_VOUCHED_FOR: dict[Kind, frozenset[str]] = {
@@ -113,8 +123,9 @@ MODELS_VOUCHED_FOR: dict[Kind, frozenset[str]] = {
     Kind.MOST_READ: frozenset({"articles.dailyreadcount"}),
     Kind.SEARCH: frozenset({"articles.searchdocument", _VOCABULARY}),
     Kind.CORRECTIONS: frozenset({"articles.article", _NOTES}),
-    Kind.ARTICLE: frozenset({*_STORIES, _NOTES}),
+    Kind.ARTICLE: frozenset({*_STORIES, _NOTES, _LIVE_ENTRIES}),
     Kind.SECTION: frozenset(_STORIES),
     Kind.EDITOR: frozenset(_STORIES),
     Kind.TAG: frozenset(_STORIES),
+    Kind.LIVE: frozenset({_LIVE_ENTRIES}),
 }

@@ -14,6 +14,7 @@ from articles.models import (
     ArticleAuthor,
     Correction,
     Editor,
+    LiveEntry,
     Masthead,
     Section,
     Tag,
@@ -95,6 +96,35 @@ def purge_pages_when_a_note_changes(sender, instance, raw=False, **kwargs):
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None and article.is_published:
         caching.bump(dependencies_of(article) | {CORRECTIONS})
+
+
+def live_entry_dependencies(article_id: int) -> set[Dep]:
+    """What a change of a live story's published entry makes stale: its page and its live
+    endpoint, and nothing else (no list shows entries)."""
+    return {Dep.article(article_id), Dep.live(article_id)}
+
+
+@receiver(pre_save, sender=LiveEntry)
+def remember_whether_readers_saw_the_entry(sender, instance, raw=False, **kwargs):
+    instance._was_published = (
+        not raw
+        and instance.pk is not None
+        and LiveEntry.objects.filter(pk=instance.pk, state=LiveEntry.State.PUBLISHED).exists()
+    )
+
+
+@receiver(post_save, sender=LiveEntry)
+@receiver(post_delete, sender=LiveEntry)
+def purge_pages_when_a_live_entry_changes(sender, instance, raw=False, **kwargs):
+    """A published entry (or one that was until now) shows on its story's page and in its
+    live endpoint, while the story is public; a draft or an entry in review shows nowhere."""
+    if raw:
+        return
+    if not (instance.is_published or getattr(instance, "_was_published", False)):
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is not None and article.is_published:
+        caching.bump(live_entry_dependencies(instance.article_id))
 
 
 @receiver(post_save, sender=Tag)

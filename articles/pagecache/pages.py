@@ -260,12 +260,15 @@ def serve_cached(
     last_modified=None,
     timeout: Callable[[], int] | None = None,
     read_article_id: Callable[[], int | None] | None = None,
+    shared_seconds: tuple[int, int] | None = None,
 ) -> HttpResponse:
     """The response for a public page: from the shared cache while still valid, else built.
 
     `deps` are what the page is built from (SITE is always added); it may be a set that
     `build` fills in as it loads things (see CachedPageMixin.depends_on). `read_article_id`
     names the article a served page counts a read for (most read), cached or not.
+    `shared_seconds` (browser, CDN) replaces the site's Cache-Control lifetimes for a page that
+    changes by the second (a live story's endpoint); kept with the stored page.
     """
     if not reader_may_share_cache(request):
         response = build()
@@ -284,6 +287,8 @@ def serve_cached(
     response = build()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
+    if shared_seconds is not None:
+        response.newsroom_shared_seconds = shared_seconds
     if not response.streaming:
         # One piece: a feed writes itself in thousands of small ones, and gunicorn sends each
         # piece with its own write.
@@ -313,12 +318,12 @@ def build_started(request) -> float | None:
 
 
 def for_shared_caches(response):
-    patch_cache_control(
+    browser, cdn = getattr(
         response,
-        public=True,
-        max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
-        s_maxage=settings.NEWSROOM_CDN_CACHE_SECONDS,
+        "newsroom_shared_seconds",
+        (settings.NEWSROOM_BROWSER_CACHE_SECONDS, settings.NEWSROOM_CDN_CACHE_SECONDS),
     )
+    patch_cache_control(response, public=True, max_age=browser, s_maxage=cdn)
     return response
 
 

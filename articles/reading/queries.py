@@ -18,6 +18,7 @@ from articles.models import (
     ArticleAuthor,
     Correction,
     DailyReadCount,
+    LiveEntry,
     Section,
     TaggedArticle,
 )
@@ -33,6 +34,8 @@ from articles.reading.stories import (
     SECTION_FIELDS,
     Card,
     Headline,
+    LiveCoverage,
+    LiveUpdate,
     Note,
     Placement,
     Rail,
@@ -271,6 +274,99 @@ def story_for_staff(story_id: int) -> Story | None:
 def latest_stories(stories: QuerySet, *, limit: int) -> list[Story]:
     """The newest `limit` of these published stories, whole (a feed's items)."""
     return [_story(row) for row in story_values(stories.order_by(*NEWEST_FIRST)[:limit])]
+
+
+# --- Live coverage ------------------------------------------------------------------------
+
+_LIVE_UPDATE_COLUMNS = (
+    "pk",
+    "body",
+    "posted_at",
+    "edited_at",
+    "pinned",
+    "author__name",
+    "author__slug",
+    "photo",
+    "photo_width",
+    "photo_height",
+    "photo_alt",
+    "photo_caption",
+)
+
+
+def live_updates(story_id: int) -> list[LiveUpdate]:
+    """The published entries of a story's live coverage, newest first, with their authors'
+    names: one query however many there are. Drafts and entries in review are never among
+    them."""
+    rows = (
+        LiveEntry.objects.filter(article_id=story_id, state=LiveEntry.State.PUBLISHED)
+        .order_by("-posted_at", "-pk")
+        .values_list(*_LIVE_UPDATE_COLUMNS)
+    )
+    return [
+        LiveUpdate(
+            pk=pk,
+            body=mark_safe(body),  # noqa: S308 - cleaned by the allowlist on every save
+            posted_at=posted_at,
+            edited_at=edited_at,
+            pinned=pinned,
+            author_name=author_name or "",
+            author_slug=author_slug or "",
+            photo_name=photo or "",
+            photo_width=photo_width,
+            photo_height=photo_height,
+            photo_alt=photo_alt,
+            photo_caption=photo_caption,
+        )
+        for (
+            pk,
+            body,
+            posted_at,
+            edited_at,
+            pinned,
+            author_name,
+            author_slug,
+            photo,
+            photo_width,
+            photo_height,
+            photo_alt,
+            photo_caption,
+        ) in rows
+    ]
+
+
+def live_coverage_of(story) -> LiveCoverage | None:
+    """The live coverage of a story already read (the article page): None unless the desk
+    ever started one; else its published entries, in one query."""
+    if story.live_started_at is None:
+        return None
+    return LiveCoverage(
+        story_pk=story.pk,
+        story_slug=story.slug,
+        started_at=story.live_started_at,
+        ended_at=story.live_ended_at,
+        updates=live_updates(story.pk),
+    )
+
+
+def live_coverage_for_reader(story_id: int) -> LiveCoverage | None:
+    """The live endpoint's read: None unless the story is published and was ever live; two
+    queries however many entries it has."""
+    row = (
+        Article.objects.published()
+        .filter(pk=story_id, live_started_at__isnull=False)
+        .values("pk", "slug", "live_started_at", "live_ended_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return LiveCoverage(
+        story_pk=row["pk"],
+        story_slug=row["slug"],
+        started_at=row["live_started_at"],
+        ended_at=row["live_ended_at"],
+        updates=live_updates(story_id),
+    )
 
 
 # --- Corrections --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import images
 from articles.addresses import address
-from articles.models import Article, Correction, Editor, Section, Tag
+from articles.models import Article, Correction, Editor, LiveEntry, Section, Tag
 from articles.models import fields as declared
 from articles.models.articles import (
     CroppedPictures,
@@ -285,3 +285,84 @@ class SearchHit:
     story: Story
     headline: SafeString
     snippet: SafeString
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """A published entry of a live coverage as readers read it: on its story's page, in the
+    live endpoint readers' pages poll, and in the story's JSON-LD (`liveBlogUpdate`)."""
+
+    pk: int
+    body: SafeString  # cleaned on save by the body's allowlist (LiveEntry.save)
+    posted_at: datetime
+    edited_at: datetime | None
+    pinned: bool
+    author_name: str
+    author_slug: str
+    photo_name: str
+    photo_width: int | None
+    photo_height: int | None
+    photo_alt: str
+    photo_caption: str
+
+    @property
+    def version(self) -> str:
+        """What changes whenever readers' copy of the entry must be replaced."""
+        edited = self.edited_at.timestamp() if self.edited_at else 0
+        return f"{self.posted_at.timestamp():.6f}-{edited:.6f}-{int(self.pinned)}"
+
+    @property
+    def anchor(self) -> str:
+        return f"entry-{self.pk}"
+
+    @property
+    def was_edited(self) -> bool:
+        return self.edited_at is not None and self.edited_at > self.posted_at
+
+    @property
+    def plain_text(self) -> str:
+        return " ".join(html.unescape(strip_tags(self.body)).split())
+
+    @cached_property
+    def picture(self) -> images.Picture | None:
+        if not self.photo_name:
+            return None
+        field_file = LiveEntry._meta.get_field("photo").attr_class(
+            None, LiveEntry._meta.get_field("photo"), self.photo_name
+        )
+        return images.picture(
+            field_file, images.LIVE, width=self.photo_width, height=self.photo_height
+        )
+
+    def author_url(self) -> str:
+        return address("articles:editor", slug=self.author_slug) if self.author_slug else ""
+
+
+@dataclass(frozen=True)
+class LiveCoverage:
+    """A story's live coverage: when it started and ended, and its published entries, newest
+    first."""
+
+    story_pk: int
+    story_slug: str
+    started_at: datetime
+    ended_at: datetime | None
+    updates: list[LiveUpdate]
+
+    @property
+    def is_on(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def key_points(self) -> list[LiveUpdate]:
+        return [update for update in self.updates if update.pinned]
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The coverage's newest moment: its start or end, an entry's posting or last edit."""
+        times = [self.started_at, self.ended_at]
+        times += [update.edited_at or update.posted_at for update in self.updates]
+        return max(time for time in times if time is not None)
+
+    def story_url(self) -> str:
+        return address("articles:article", pk=self.story_pk, slug=self.story_slug or "-")

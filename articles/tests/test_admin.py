@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Alert, Article, Editor, Masthead, Tag
+from articles.models import Alert, Article, Editor, LiveEntry, Masthead, Tag
 from articles.tests.admin_forms import article_form_data, change_url, open_change_form, save_article
 from articles.tests.factories import ArticleFactory, EditorFactory, jpeg_upload
 
@@ -24,6 +24,7 @@ def test_every_admin_changelist_and_form_loads(staff_client, published_article):
         Masthead: Masthead.load(),
         Tag: Tag.objects.create(name="الشرق الأوسط"),
         Alert: Alert.objects.create(article=published_article, title="عاجل"),
+        LiveEntry: LiveEntry.objects.create(article=published_article, body="<p>تدوينة</p>"),
     }
     for model in admin.site._registry:
         if model._meta.app_label != "articles":

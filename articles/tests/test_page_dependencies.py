@@ -9,7 +9,9 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.models import Article, LiveEntry
 from articles.pagecache import deps, pages
 from articles.pagecache.deps import MODELS_VOUCHED_FOR, Dep, Kind
 from articles.tests.caches import empty_every_cache
@@ -67,6 +69,8 @@ PAGES = [
     "sitemap_articles",
     "news_sitemap",
     "corrections",
+    "live_article",
+    "live_entries",
 ]
 
 
@@ -79,7 +83,18 @@ def test_every_table_a_public_page_reads_is_one_its_dependencies_vouch_for(
     second = ArticleFactory(section=section, authors=[editor])
     tagged_and_read([first, second], "الناتو")
     CorrectionFactory(article=first)
+    if page.startswith("live_"):
+        Article.objects.filter(pk=first.pk).update(live_started_at=timezone.now())
+        LiveEntry.objects.create(
+            article=first,
+            body="<p>تدوينة</p>",
+            author=editor,
+            state=LiveEntry.State.PUBLISHED,
+            posted_at=timezone.now(),
+        )
     url = {
+        "live_article": first.get_absolute_url(),
+        "live_entries": reverse("articles:live_entries", kwargs={"pk": first.pk}),
         "corrections": reverse("articles:corrections"),
         "home": reverse("articles:home"),
         "section": section.get_absolute_url(),

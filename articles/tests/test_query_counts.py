@@ -24,6 +24,11 @@ BUDGETS = {
     # stories, and the side rail's newest and most-read stories (one query, kept as one piece
     # for every article page: none when another article page built it already).
     "article": 7,
+    # A live story's page: the article page's, and its published entries (one query however
+    # many). Its endpoint: the next scheduled minute, the story's coverage, its entries and the
+    # masthead (for the entries' digits).
+    "live_article": 8,
+    "live_entries": 4,
     "editor": 8,
     "tag": 8,
     "search": 6,

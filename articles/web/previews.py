@@ -4,12 +4,15 @@ The data are built here as plain dictionaries; templates render them with the `j
 (articles/templatetags/newsroom.py), which escapes them for a <script> element.
 """
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from articles.models import Masthead, Tag
-from articles.reading.stories import Story
+from articles.reading.stories import LiveCoverage, Story
 from articles.sanitize import body_word_count
 
 LOGO_PATH = "articles/logo.png"
@@ -38,7 +41,12 @@ def publisher(request: HttpRequest, masthead: Masthead) -> dict:
 
 
 def article_json_ld(
-    *, article: Story, tags: list[Tag], request: HttpRequest, masthead: Masthead
+    *,
+    article: Story,
+    tags: list[Tag],
+    request: HttpRequest,
+    masthead: Masthead,
+    live: LiveCoverage | None = None,
 ) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -76,7 +84,39 @@ def article_json_ld(
             }
             for note in corrections
         ]
+    if live is not None:
+        _as_live_blog(data, live=live, url=url, request=request, modified=article.modified_at)
     return data
+
+
+def _as_live_blog(
+    data: dict, *, live: LiveCoverage, url: str, request: HttpRequest, modified: datetime
+) -> None:
+    """A live story is a `LiveBlogPosting`: its coverage's start and end, and its published
+    entries as `BlogPosting` updates, newest first; modified when its newest entry was."""
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = live.started_at.isoformat()
+    if live.ended_at is not None:
+        data["coverageEndTime"] = live.ended_at.isoformat()
+    data["dateModified"] = max(live.last_changed_at, modified).isoformat()
+    updates = []
+    for update in live.updates:
+        text = update.plain_text
+        posting = {
+            "@type": "BlogPosting",
+            "headline": Truncator(text).chars(110),
+            "articleBody": text,
+            "datePublished": update.posted_at.isoformat(),
+            "url": f"{url}#{update.anchor}",
+        }
+        if update.was_edited:
+            posting["dateModified"] = update.edited_at.isoformat()
+        if update.author_name:
+            posting["author"] = {"@type": "Person", "name": update.author_name}
+        if update.picture is not None:
+            posting["image"] = request.build_absolute_uri(update.picture.share_src)
+        updates.append(posting)
+    data["liveBlogUpdate"] = updates
 
 
 def website_json_ld(*, request: HttpRequest, masthead: Masthead) -> dict:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("section/<uslug:slug>/", views.SectionView.as_view(), name="section"),
     path("article/<id:pk>/<str:slug>/", views.ArticleView.as_view(), name="article"),
+    path("live/<id:pk>/entries/", views.LiveEntriesView.as_view(), name="live_entries"),
     path("n/<id:pk>/", views.ShortLinkView.as_view(), name="short_link"),
     path("editor/<uslug:slug>/", views.EditorView.as_view(), name="editor"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),

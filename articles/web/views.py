@@ -12,10 +12,12 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView, View
 
 from articles import preview, search
+from articles.addresses import address
 from articles.models import Article, Editor, Section, SharePreviewLink, Tag
 from articles.pagecache import pages as caching
 from articles.pagecache.deps import CORRECTIONS, HOME, MOST_READ, SEARCH, SITE, SITEMAPS, Dep
@@ -184,13 +186,25 @@ class ArticleView(CachedPageMixin, StoryCardsMixin, DetailView):
         )
         related = related_articles(self.object, tags=tags)
         self.prepare_cards((related, False))
+        # A live story: its published entries, newest first (one query however many), each
+        # change of them bumping this page (Dep.article) and its endpoint (Dep.live).
+        live = queries.live_coverage_of(self.object)
+        if live is not None:
+            self.depends_on(Dep.live(self.object.pk))
+            # Its entries change the page without touching the story's row, and a deleted one
+            # leaves no time behind: the ETag alone answers conditional requests.
+            self.last_modified = None
         article_json_ld = previews.article_json_ld(
             article=self.object,
             tags=tags,
             request=self.request,
             masthead=frame.masthead(self.request),
+            live=live,
         )
         return super().get_context_data(
+            live=live,
+            live_url=address("articles:live_entries", pk=self.object.pk) if live else "",
+            live_poll_seconds=LIVE_POLL_SECONDS,
             tags=tags,
             related_articles=related,
             article_json_ld=article_json_ld,
@@ -261,6 +275,70 @@ def gone(request, *, explanation: str = ""):
 def page_not_found(request, exception=None):
     """handler404: nothing at this address; the page offers search and the latest stories."""
     return _error_page(request, "404.html", 404)
+
+
+# Readers' pages of a live story ask its endpoint this often (articles/static/articles/live.js);
+# browsers and a CDN keep its answer this long: an entry reaches every reader within
+# LIVE_POLL_SECONDS + LIVE_CDN_SECONDS and a request (the issue asks 15 s).
+LIVE_POLL_SECONDS = 10
+LIVE_BROWSER_SECONDS = 0
+LIVE_CDN_SECONDS = 3
+
+
+class LiveEntriesView(View):
+    """`/live/<id>/entries/`: a published live story's entries as JSON, the same address for
+    every reader, so the page cache and a CDN keep one copy: served from the page cache until
+    one of its published entries changes (Dep.live) or the story does (Dep.article), with an
+    ETag for conditional requests (304), public and short-lived. Drafts and
+    entries in review are never in it; a story not published (or never live) is a 404."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        # No Last-Modified: a deleted entry changes the answer but leaves no time behind, so
+        # only the ETag (the answer's own hash) says whether a reader's copy still holds.
+        return caching.serve_cached(
+            request,
+            lambda: self.build(request, pk),
+            {Dep.article(pk), Dep.live(pk)},
+            shared_seconds=(LIVE_BROWSER_SECONDS, LIVE_CDN_SECONDS),
+        )
+
+    def build(self, request, pk):
+        live = queries.live_coverage_for_reader(pk)
+        if live is None:
+            raise Http404
+        masthead = frame.masthead(request)
+        context = {"masthead": masthead}
+        entries = [
+            {
+                "id": update.pk,
+                "v": update.version,
+                "pinned": update.pinned,
+                "summary": Truncator(update.plain_text).words(30),
+                "html": render_to_string(
+                    "includes/live_entry.html", {**context, "update": update}
+                ).strip(),
+            }
+            for update in live.updates
+        ]
+        payload = {
+            "story": live.story_pk,
+            "on": live.is_on,
+            "started_at": live.started_at.isoformat(),
+            "ended_at": live.ended_at.isoformat() if live.ended_at else None,
+            "status": render_to_string(
+                "includes/live_status.html", {**context, "live": live}
+            ).strip(),
+            "poll_seconds": LIVE_POLL_SECONDS,
+            "entries": entries,
+        }
+        response = HttpResponse(
+            json.dumps(payload, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class CorrectionsView(CachedPageMixin, ListView):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.importer import article_create_from_import, decode_article_file, parse_article_text
-from articles.models import Article, Editor, Masthead, Section
+from articles.models import Article, Editor, LiveEntry, Masthead, Section
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -40,6 +40,27 @@ def masthead_is_untouched(masthead: Masthead | None) -> bool:
         for field in Masthead._meta.concrete_fields
         if not field.primary_key
     )
+
+
+def load_live_coverage(article: Article, coverage: dict, *, editors: dict, now) -> None:
+    """The story's live coverage as it happened: its start and end, and its entries."""
+
+    def ago(minutes):
+        return now - timedelta(minutes=minutes) if minutes is not None else None
+
+    Article.objects.filter(pk=article.pk).update(
+        live_started_at=ago(coverage["started_minutes_ago"]),
+        live_ended_at=ago(coverage.get("ended_minutes_ago")),
+    )
+    for entry in coverage["entries"]:
+        LiveEntry.objects.create(
+            article=article,
+            body=entry["body"],
+            author=editors[entry["author"]],
+            pinned=entry.get("pinned", False),
+            state=LiveEntry.State.PUBLISHED,
+            posted_at=ago(entry["minutes_ago"]),
+        )
 
 
 class Command(BaseCommand):
@@ -96,6 +117,8 @@ class Command(BaseCommand):
                 article.lead_image.save(
                     f"{Path(data['file']).stem}.jpg", demo_photo(image["color"])
                 )
+            if coverage := data.get("live"):
+                load_live_coverage(article, coverage, editors=editors, now=now)
             # Demo stories read as published hours ago, not as edited just now.
             Article.objects.filter(pk=article.pk).update(
                 created_at=article.published_at, updated_at=article.published_at

@@ -167,6 +167,7 @@ ROLE_MIGRATIONS = {
     "articles.migrations.0007_roles_for_tags_and_sign_in_locks": "GRANTS",
     "articles.migrations.0021_corrections_and_withdrawal_note": "GRANTS",
     "articles.migrations.0022_breaking_alerts": "GRANTS",
+    "articles.migrations.0023_live_coverage": "GRANTS",
 }
 
 
