@@ -487,6 +487,9 @@ def test_the_desk_starts_posts_and_ends_from_the_live_desk(
     assert published_article.is_live
 
     add = reverse("admin:articles_liveentry_add")
+    # Both ways to post from the desk (its button and the list's add link) post in this story.
+    page = client.get(desk).content.decode()
+    assert page.count(f'href="{add}?article={published_article.pk}"') == 2
     assert client.get(f"{add}?article={published_article.pk}").status_code == 200
     response = client.post(
         add,
