@@ -347,8 +347,12 @@ def _live_load_test_section(live: dict) -> list[str]:
         f"max {seen['max']} s over {live['entry_reader_pairs']:,} entry × reader pairs; "
         f"{live['missed_or_late']} missed or later than 15 s | "
         f"{_verdict(ok['every_entry_seen_by_every_reader_within_15_s'])} |",
-        f"| the workers' CPU per reader request while following | "
-        f"{live['worker_cpu_ms_per_reader_request']} ms | |",
+        f"| the workers' CPU per request: following the live story (entries every "
+        f"{live['entry_interval_seconds']:.0f} s) / the same readers on a plain cached story "
+        f"({live['control_seconds']:.0f} s, answers {live['control_requests']}) | "
+        f"{live['worker_cpu_ms_per_reader_request']} ms / "
+        f"{live['worker_cpu_ms_per_control_request']} ms: "
+        f"{live['following_cost_ratio_to_control']:.2f}× | |",
         "",
         "What one request costs (wrk, 16 connections, the two workers busy, one after the other "
         "on the same servers); the ratio is the plain page's requests a second over the row's:",
