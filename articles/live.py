@@ -125,6 +125,18 @@ def live_end(*, article: Article, by: User) -> Article:
     return _sync(article, stored)
 
 
+def _save_entry(
+    entry: LiveEntry, stored: LiveEntry, *, story: Article, by: User, action: str, label: str
+) -> LiveEntry:
+    """Save a changed entry as a version of its own, announce it, and hand the caller's copy
+    the stored state."""
+    with reversion.create_revision():
+        stored.save()
+        _keep_version(stored, by=by, comment=label)
+    _announce_entry(entry=stored, article=story, by=by, action=action, label=label)
+    return _sync_entry(entry, stored)
+
+
 # Entries --------------------------------------------------------------------------------------
 
 
@@ -193,12 +205,9 @@ def live_entry_change(*, entry: LiveEntry, by: User, **changes) -> LiveEntry:
     if stored.state == State.PUBLISHED:
         stored.edited_at = timezone.now()
     stored.full_clean()
-    label = "عُدّلت تدوينة مباشرة"
-    with reversion.create_revision():
-        stored.save()
-        _keep_version(stored, by=by, comment=label)
-    _announce_entry(entry=stored, article=story, by=by, action="live_entry_change", label=label)
-    return _sync_entry(entry, stored)
+    return _save_entry(
+        entry, stored, story=story, by=by, action="live_entry_change", label="عُدّلت تدوينة مباشرة"
+    )
 
 
 @events.announces_refusals("live_entry_delete")
@@ -226,12 +235,14 @@ def live_entry_pin(*, entry: LiveEntry, by: User, pinned: bool = True) -> LiveEn
     if pinned and stored.state != State.PUBLISHED:
         raise ValidationError("لا تُثبَّت إلا تدوينة منشورة.", code="not_published")
     stored.pinned = pinned
-    label = "ثُبّتت تدوينة في أبرز النقاط" if pinned else "أُلغي تثبيت تدوينة"
-    with reversion.create_revision():
-        stored.save()
-        _keep_version(stored, by=by, comment=label)
-    _announce_entry(entry=stored, article=story, by=by, action="live_entry_pin", label=label)
-    return _sync_entry(entry, stored)
+    return _save_entry(
+        entry,
+        stored,
+        story=story,
+        by=by,
+        action="live_entry_pin",
+        label="ثُبّتت تدوينة في أبرز النقاط" if pinned else "أُلغي تثبيت تدوينة",
+    )
 
 
 @events.announces_refusals("live_entry_submit")
@@ -244,12 +255,14 @@ def live_entry_submit(*, entry: LiveEntry, by: User) -> LiveEntry:
     if stored.state != State.DRAFT:
         raise ValidationError("لا تُرسل إلى الديسك إلا مسودة.", code="not_draft")
     stored.state = State.REVIEW
-    label = "أُرسلت تدوينة مباشرة إلى الديسك"
-    with reversion.create_revision():
-        stored.save()
-        _keep_version(stored, by=by, comment=label)
-    _announce_entry(entry=stored, article=story, by=by, action="live_entry_submit", label=label)
-    return _sync_entry(entry, stored)
+    return _save_entry(
+        entry,
+        stored,
+        story=story,
+        by=by,
+        action="live_entry_submit",
+        label="أُرسلت تدوينة مباشرة إلى الديسك",
+    )
 
 
 @events.announces_refusals("live_entry_publish")
@@ -264,9 +277,6 @@ def live_entry_publish(*, entry: LiveEntry, by: User) -> LiveEntry:
     stored.state = State.PUBLISHED
     stored.posted_at = timezone.now()
     stored.full_clean()
-    label = "نُشرت تدوينة مباشرة"
-    with reversion.create_revision():
-        stored.save()
-        _keep_version(stored, by=by, comment=label)
-    _announce_entry(entry=stored, article=story, by=by, action="live_entry_publish", label=label)
-    return _sync_entry(entry, stored)
+    return _save_entry(
+        entry, stored, story=story, by=by, action="live_entry_publish", label="نُشرت تدوينة مباشرة"
+    )
