@@ -23,6 +23,8 @@ import hmac
 import ipaddress
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -293,40 +295,70 @@ def deliver_alert(*, alert_id: int) -> dict:
         return {"skipped": True}
     vapid = Vapid.from_pem(PushKeys.current().private_key.encode("ascii"))
     data = json.dumps(payload(alert), ensure_ascii=False)
-    through = alert.delivered_through
-    # One session: its connections are reused across a push service's subscriptions. A push
-    # service never redirects; one that tries is a failure, not a request to another address.
-    session = requests.Session()
-    session.max_redirects = 0
+    # Each sending thread has one session: its connections are reused across a push service's
+    # subscriptions. A push service never redirects; one that tries is a failure, not a request
+    # to another address.
+    local = threading.local()
+    sessions = []
+
+    def send(subscription: PushSubscription) -> tuple[str, str]:
+        """("sent" | "gone" | "failed", the error) for one subscription."""
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.max_redirects = 0
+            sessions.append(local.session)
+        try:
+            webpush(
+                subscription_info=subscription.info(),
+                data=data,
+                vapid_private_key=vapid,
+                vapid_claims={"sub": settings.NEWSROOM_PUSH_CONTACT},
+                ttl=settings.NEWSROOM_ALERT_TTL_SECONDS,
+                headers={"Urgency": "high"},
+                timeout=settings.NEWSROOM_PUSH_TIMEOUT_SECONDS,
+                requests_session=local.session,
+            )
+        except WebPushException as error:
+            status = getattr(error.response, "status_code", None)
+            if status in (404, 410):
+                return "gone", ""
+            return "failed", f"{status or ''} {error}".strip()[:500]
+        except Exception as error:  # a network error, a refused key: count it, go on
+            return "failed", f"{type(error).__name__}: {error}"[:500]
+        return "sent", ""
+
+    # Subscriptions are sent to several at a time: each waits on its push service's answer
+    # (tens of milliseconds across the internet), so one at a time, a paper's readers would get
+    # a breaking alert minutes apart.
+    pool = ThreadPoolExecutor(max_workers=settings.NEWSROOM_PUSH_CONCURRENCY)
+    try:
+        _deliver_in_batches(alert, pool=pool, send=send, through=alert.delivered_through)
+    finally:
+        pool.shutdown()
+        for session in sessions:
+            session.close()
+    Alert.objects.filter(pk=alert.pk).update(
+        status=Alert.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    alert.refresh_from_db()
+    sent, failed = alert.sent, alert.failed
+    if failed:
+        log.warning("alert %s: %s deliveries failed (%s)", alert.pk, failed, alert.last_error)
+    return {"sent": sent, "failed": failed, "gone": alert.gone}
+
+
+def _deliver_in_batches(alert: Alert, *, pool, send, through: int) -> None:
+    """Send to the subscriptions after `through`, a batch at a time, recording each batch's
+    outcome and progress in one transaction."""
     while batch := list(
         PushSubscription.objects.filter(pk__gt=through).order_by("pk")[:DELIVERY_BATCH]
     ):
-        gone_ids, ok_ids, failed_ids = [], [], []
+        outcomes = {"sent": [], "gone": [], "failed": []}
         last_error = ""
-        for subscription in batch:
-            try:
-                webpush(
-                    subscription_info=subscription.info(),
-                    data=data,
-                    vapid_private_key=vapid,
-                    vapid_claims={"sub": settings.NEWSROOM_PUSH_CONTACT},
-                    ttl=settings.NEWSROOM_ALERT_TTL_SECONDS,
-                    headers={"Urgency": "high"},
-                    timeout=settings.NEWSROOM_PUSH_TIMEOUT_SECONDS,
-                    requests_session=session,
-                )
-            except WebPushException as error:
-                status = getattr(error.response, "status_code", None)
-                if status in (404, 410):
-                    gone_ids.append(subscription.pk)
-                    continue
-                failed_ids.append(subscription.pk)
-                last_error = f"{status or ''} {error}".strip()[:500]
-            except Exception as error:  # a network error, a refused key: count it, go on
-                failed_ids.append(subscription.pk)
-                last_error = f"{type(error).__name__}: {error}"[:500]
-            else:
-                ok_ids.append(subscription.pk)
+        for subscription, (outcome, error) in zip(batch, pool.map(send, batch), strict=True):
+            outcomes[outcome].append(subscription.pk)
+            last_error = error or last_error
+        gone_ids, ok_ids, failed_ids = outcomes["gone"], outcomes["sent"], outcomes["failed"]
         through = batch[-1].pk
         with transaction.atomic():
             PushSubscription.objects.filter(pk__in=gone_ids).delete()
@@ -341,12 +373,3 @@ def deliver_alert(*, alert_id: int) -> dict:
                 delivered_through=through,
                 **({"last_error": last_error} if last_error else {}),
             )
-    session.close()
-    Alert.objects.filter(pk=alert.pk).update(
-        status=Alert.Status.DELIVERED, delivered_at=timezone.now()
-    )
-    alert.refresh_from_db()
-    sent, failed = alert.sent, alert.failed
-    if failed:
-        log.warning("alert %s: %s deliveries failed (%s)", alert.pk, failed, alert.last_error)
-    return {"sent": sent, "failed": failed, "gone": alert.gone}

@@ -539,3 +539,5 @@ NEWSROOM_PUSH_ALLOW_LOOPBACK = env_bool("NEWSROOM_PUSH_ALLOW_LOOPBACK", False)
 # New subscriptions one address may make in an hour.
 NEWSROOM_PUSH_SUBSCRIBE_PER_HOUR = int(os.environ.get("NEWSROOM_PUSH_SUBSCRIBE_PER_HOUR") or "10")
 NEWSROOM_PUSH_TIMEOUT_SECONDS = float(os.environ.get("NEWSROOM_PUSH_TIMEOUT_SECONDS") or "10")
+# How many subscriptions an alert's delivery sends to at once (each waits on its push service).
+NEWSROOM_PUSH_CONCURRENCY = int(os.environ.get("NEWSROOM_PUSH_CONCURRENCY") or "16")

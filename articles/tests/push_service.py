@@ -79,6 +79,9 @@ class PushService:
         self.errors: list[str] = []
         self.answers: dict[str, int] = {}  # path → status; 201 otherwise
         self.keys: dict[str, BrowserKeys] = {}  # path → the browser's keys, to decrypt
+        # Seconds each answer waits, as a push service across the internet takes to answer.
+        self.latency = 0.0
+        self.in_flight = self.most_in_flight = 0
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
@@ -103,20 +106,33 @@ class PushService:
                 pass
 
             def do_POST(self):
+                # Counted from the request's arrival to just before its answer goes out, so a
+                # sender that waits for each answer is never seen with two in flight.
+                with service._lock:
+                    service.in_flight += 1
+                    service.most_in_flight = max(service.most_in_flight, service.in_flight)
+                try:
+                    status = self.take()
+                finally:
+                    with service._lock:
+                        service.in_flight -= 1
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def take(self) -> int:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if service.latency:
+                    time.sleep(service.latency)
                 try:
                     received = service._check(self.path, dict(self.headers.items()), body)
                 except Exception as error:  # a test's assertion, reported by the test
                     with service._lock:
                         service.errors.append(f"{self.path}: {type(error).__name__}: {error}")
-                    self.send_response(400)
-                    self.end_headers()
-                    return
+                    return 400
                 with service._lock:
                     service.received.append(received)
-                self.send_response(service.answers.get(self.path, 201))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                return service.answers.get(self.path, 201)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -378,6 +378,21 @@ def test_a_delivery_cut_short_by_a_killed_worker_resumes_after_the_readers_it_re
 
 
 @delivery
+def test_the_delivery_sends_to_several_readers_at_once(
+    push_service, superdesk, breaking_story, run_queued_tasks, settings
+):
+    settings.NEWSROOM_PUSH_CONCURRENCY = 4
+    push_service.latency = 0.3  # a push service across the internet
+    for number in range(8):
+        subscribe(push_service, f"reader-{number}")
+    alerts.alert_send(article=breaking_story, by=superdesk)
+    run_queued_tasks()
+    assert len(push_service.wait_for(8)) == 8
+    assert push_service.most_in_flight == 4  # never one at a time, never more than asked
+    assert Alert.objects.get().sent == 8
+
+
+@delivery
 def test_a_send_that_rolls_back_enqueues_nothing(
     push_service, superdesk, breaking_story, run_queued_tasks
 ):
